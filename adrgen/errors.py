@@ -1,0 +1,37 @@
+"""The one user-facing error type and the exit codes every command uses."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    PROBLEMS_FOUND = 1  # lint found problems: the input was fine, the records are not
+    USAGE = 2  # bad input: nothing was written
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class AdrgenError(Exception):
+    """A mistake in the user's input, reported as one line without a traceback."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+    def __init__(self, message: str, *, exit_code: ExitCode | None = None):
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class ValidationProblems(AdrgenError):
+    """Several problems found in one input, one line each (file:line: message)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def location(path: object, line: int | None) -> str:
+    """`file:line` as every error message starts, or just `file` when no line is known."""
+    return f"{path}:{line}" if line else f"{path}"

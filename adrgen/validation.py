@@ -1,0 +1,66 @@
+"""Turn pydantic validation errors into `file:line: field: problem` lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from adrgen.errors import location
+from adrgen.yamlsafe import LineMap
+
+
+def _field(loc: Sequence[Any]) -> str:
+    # pydantic adds the union member's type name ("list[...]", "str") to the location; drop it
+    parts = [str(p) for p in loc if not (isinstance(p, str) and ("[" in p or p in _TYPE_NAMES))]
+    return ".".join(parts)
+
+
+_TYPE_NAMES = {"str", "int", "bool", "float", "dict", "list", "none", "function-after", "constrained-str"}
+
+
+def _problem(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        expected = expected.replace("'", "").replace(" or ", ", ")
+        return f"{value!r} is not one of {expected}"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "").replace("'", "").replace(" or ", ", ")
+        return f"{value!r} is not one of {expected}"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} is not a valid identifier (lower-case letters, digits and dashes)"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{value!r} is not true or false"
+    if kind in ("string_type",):
+        return f"expected text, got {type(value).__name__} {value!r}"
+    if kind in ("list_type",):
+        return f"expected a list, got {type(value).__name__}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a mapping, got {type(value).__name__}"
+    return error["msg"][:1].lower() + error["msg"][1:]
+
+
+def describe_errors(
+    exc: ValidationError, source: object, lines: LineMap | None, prefix: Sequence[Any] = ()
+) -> list[str]:
+    """One line per problem; union alternatives that fail the same field are reported once."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        data_path = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in _TYPE_NAMES)))
+        field = _field(loc)
+        if field in seen:
+            continue
+        seen.add(field)
+        line = lines.line_of((*prefix, *data_path)) if lines else None
+        label = f"{field}: " if field else ""
+        out.append(f"{location(source, line)}: {label}{_problem(error)}")
+    return out
