@@ -1,0 +1,44 @@
+# Two commands set everything up on a fresh machine (Python 3.11 and make):
+#   make run    install adrgen, then run the main job: an ADR from an example answers file, and the site
+#   make test   install adrgen with its test tools (and Chromium for the browser tests), then run every check
+
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= build/example
+
+.PHONY: run test install install-test browser lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+# Debian's chromium for the browser tests; playwright's own browser download cannot be used.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package (browser tests will be skipped)"; fi; }
+
+run: install
+	$(BIN)/adrgen catalog validate
+	$(BIN)/adrgen catalog list
+	$(BIN)/adrgen recommend --answers examples/answers/cli-build-daemon.yaml
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install-test browser lint
+	$(BIN)/python -m pytest -q
+
+bench: install-test
+	$(BIN)/python tests/benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build dist site/public .pytest_cache

@@ -1,0 +1,1 @@
+"""One module per command (or command group); `adrgen.cli` imports them on demand."""

@@ -1,0 +1,84 @@
+"""`adrgen recommend`: the engine's advice for an answers file, without writing anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from adrgen.commands.common import catalog_option, config_option, format_option, print_json, workspace
+from adrgen.engine import Recommendation, recommend as run_engine
+
+
+@click.command()
+@click.option(
+    "--answers",
+    "answers_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Answers file (YAML or JSON): title, context, deciders, facts, optional choice.",
+)
+@click.option("--explain", is_flag=True, help="Also print the trace: each rule, whether it fired, what it excluded.")
+@catalog_option
+@config_option
+@format_option("text", "json")
+def recommend(
+    answers_path: Path,
+    explain: bool,
+    catalog_dir: Path | None,
+    config_path: Path | None,
+    output_format: str,
+) -> None:
+    """Recommend a mechanism for the facts in an answers file, each reason citing the catalog.
+
+    \b
+    Example:
+      adrgen recommend --answers answers.yaml --format json
+    """
+    from adrgen.answers import load_answers
+
+    ws = workspace(config_path, catalog_dir)
+    answers = load_answers(answers_path)
+    result = run_engine(answers, ws.catalog)
+    if output_format == "json":
+        data = result.to_dict()
+        if not explain:
+            data.pop("trace")
+        print_json(data)
+        return
+    click.echo(format_recommendation(result))
+    if explain:
+        click.echo("")
+        click.echo(format_trace(result))
+
+
+def format_recommendation(result: Recommendation) -> str:
+    lines = [f"Recommendation: {result.name} ({result.mechanism}), stance {result.stance}, outcome {result.outcome}"]
+    if result.override:
+        lines.append(f"  (chosen over the recommended {result.recommended})")
+    if result.unmet:
+        lines.append("  No mechanism meets every need; unmet: " + "; ".join(result.unmet))
+    lines.append("Reasons:")
+    for reason in result.reasons:
+        lines.append(f"  - {reason.text} [{', '.join(reason.cites)}]")
+    lines.append("Alternatives:")
+    for alt in result.alternatives:
+        why = "; ".join(r.text for r in alt.why)
+        lines.append(f"  - {alt.mechanism} ({alt.stance}, {alt.status}): {why}")
+    return "\n".join(lines)
+
+
+def format_trace(result: Recommendation) -> str:
+    lines = ["Facts:"]
+    lines += [f"  {name}: {value}" for name, value in result.facts.items()]
+    lines.append("Trace:")
+    for step in result.trace:
+        mark = "fired" if step.fired else "skipped"
+        lines.append(f"  [{mark}] {step.rule} (when {step.condition})")
+        if step.fired:
+            if step.excluded:
+                lines.append(f"      excluded: {', '.join(step.excluded)}")
+            if step.preferred:
+                lines.append(f"      preferred: {', '.join(step.preferred)}")
+    lines.append("Situations: " + (", ".join(result.situations) or "none"))
+    return "\n".join(lines)
