@@ -120,7 +120,9 @@ def load_catalog(directory: Path | None = None) -> Catalog:
             continue
         items = data[key]
         if not isinstance(items, list):
-            collector.problems.append(f"{location(path, lines.line_of((key,)))}: {key}: expected a list")
+            collector.problems.append(
+                f"{location(path, lines.line_of((key,)))}: {key}: expected a list"
+            )
             continue
         for index, item in enumerate(items):
             spot = _Where(path, lines, (key, index))
@@ -138,7 +140,9 @@ def load_catalog(directory: Path | None = None) -> Catalog:
     return catalog
 
 
-def reference_problems(catalog: Catalog, where: dict[tuple[str, str], _Where] | None = None) -> list[str]:
+def reference_problems(
+    catalog: Catalog, where: dict[tuple[str, str], _Where] | None = None
+) -> list[str]:
     """Duplicate ids and references that do not resolve, one line each."""
     where = where or {}
     problems: list[str] = []
@@ -171,7 +175,9 @@ def reference_problems(catalog: Catalog, where: dict[tuple[str, str], _Where] | 
         "guidance": {g.id for g in catalog.meta.guidance},
     }
 
-    def resolve(target: set[str], kind: str, owner: tuple[str, str], field: str, refs: list[str]) -> None:
+    def resolve(
+        target: set[str], kind: str, owner: tuple[str, str], field: str, refs: list[str]
+    ) -> None:
         for index, ref in enumerate(refs):
             if ref not in target:
                 problems.append(f"{at(*owner, field, index)}: {field}: unknown {kind} {ref!r}")
@@ -187,10 +193,14 @@ def reference_problems(catalog: Catalog, where: dict[tuple[str, str], _Where] | 
         for index, cite in enumerate(r.cites):
             kind, _, ref = cite.partition(":")
             if ref not in ids_by_kind[kind]:
-                problems.append(f"{at('rules', r.id, 'cites', index)}: cites: unknown {kind} {ref!r}")
+                problems.append(
+                    f"{at('rules', r.id, 'cites', index)}: cites: unknown {kind} {ref!r}"
+                )
     for q in catalog.questions:
         if q.checklist and q.checklist not in ids_by_kind["checklist"]:
-            problems.append(f"{at('questions', q.fact, 'checklist')}: checklist: unknown item {q.checklist!r}")
+            problems.append(
+                f"{at('questions', q.fact, 'checklist')}: checklist: unknown item {q.checklist!r}"
+            )
     for index, example in enumerate(catalog.meta.tooling_examples):
         for ref in example.mechanisms:
             if ref not in mechanism_ids:

@@ -33,7 +33,8 @@ def mechanism_markdown(cat: Catalog, m: Mechanism) -> str:
     if situations:
         lines += ["", "## Situations"]
         lines += [
-            f"- {s.situation}: {s.stance} ({'avoid' if m.id in s.avoids else 'accept'})" for s in situations
+            f"- {s.situation}: {s.stance} ({'avoid' if m.id in s.avoids else 'accept'})"
+            for s in situations
         ]
     modes = [f for f in cat.failure_modes if m.id in f.warns_about]
     if modes:
@@ -66,7 +67,11 @@ def entry_markdown(cat: Catalog, entry: object) -> str:
     if isinstance(entry, ChecklistItem):
         return "\n".join(
             [f"# {entry.number}. {entry.question}", "", entry.consequence]
-            + ([f"Sets: {entry.fact.value} (yes means {str(entry.yes_means).lower()})"] if entry.fact else [])
+            + (
+                [f"Sets: {entry.fact.value} (yes means {str(entry.yes_means).lower()})"]
+                if entry.fact
+                else []
+            )
         )
     if isinstance(entry, FailureMode):
         return "\n".join(
@@ -82,7 +87,11 @@ def catalog_markdown(cat: Catalog) -> str:
     lines = [f"# {meta.title}", "", meta.intro, "", meta.summary, ""]
     for guidance in meta.guidance:
         lines += [f"{guidance.title}: {guidance.text}", ""]
-    lines += [f"When IPC fits: {meta.when_ipc_fits.text}", f"When to pause: {meta.when_to_pause}", ""]
+    lines += [
+        f"When IPC fits: {meta.when_ipc_fits.text}",
+        f"When to pause: {meta.when_to_pause}",
+        "",
+    ]
     for m in sorted(cat.mechanisms, key=lambda m: (m.stance.rank, m.id)):
         lines.append(f"- {m.id} [{m.stance.value}] {m.name}: {m.typical_use} ({m.garden_note})")
     return "\n".join(lines)

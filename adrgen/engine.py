@@ -162,7 +162,9 @@ def recommend(answers: Answers, catalog: Catalog) -> Recommendation:
         fewest = min(len(relaxable_misses[m]) for m in eligible)
         pool = [m for m in eligible if len(relaxable_misses[m]) == fewest]
     else:
-        raise AdrgenError("no mechanism in the catalog fits these facts (every one is excluded or on hold)")
+        raise AdrgenError(
+            "no mechanism in the catalog fits these facts (every one is excluded or on hold)"
+        )
 
     def rank_key(mid: str) -> tuple[int, int, int, str]:
         mechanism = candidates[mid]
@@ -197,7 +199,9 @@ def recommend(answers: Answers, catalog: Catalog) -> Recommendation:
     chosen = candidates[chosen_id]
     situations = [s for s in catalog.situations if s.applies(facts)]
     reasons = _reasons(chosen, best_id, fired, facts, situations, override, answers, candidates)
-    alternatives = _alternatives(candidates, chosen_id, excluded, relaxable_misses, scores, fully_met, pool)
+    alternatives = _alternatives(
+        candidates, chosen_id, excluded, relaxable_misses, scores, fully_met, pool
+    )
     failure_modes = _failure_modes(catalog, chosen, facts)
     for mode_id in failure_modes:
         reasons.append(
@@ -311,13 +315,17 @@ def _alternatives(
             )
         else:
             why.append(Reason(f"Ranked after {chosen.name} on stance.", [f"mechanism:{mid}"]))
-        out.append(Alternative(mid, mechanism.name, mechanism.stance.value, "ranked", why, scores[mid]))
+        out.append(
+            Alternative(mid, mechanism.name, mechanism.stance.value, "ranked", why, scores[mid])
+        )
     for mid, mechanism in candidates.items():
         if mid == chosen_id or mid in ranked:
             continue
         why = list(excluded.get(mid, []))
         why += [Reason(rule.because, list(rule.cites)) for rule in relaxable_misses[mid]]
-        out.append(Alternative(mid, mechanism.name, mechanism.stance.value, "excluded", why, scores[mid]))
+        out.append(
+            Alternative(mid, mechanism.name, mechanism.stance.value, "excluded", why, scores[mid])
+        )
     return out
 
 
@@ -326,6 +334,8 @@ def _failure_modes(catalog: Catalog, chosen: Mechanism, facts: Facts) -> list[st
     for mode in catalog.failure_modes:
         if chosen.id not in mode.warns_about:
             continue
-        if mode.id in chosen.failure_modes or (mode.relevant_when and mode.relevant_when.matches(facts)):
+        if mode.id in chosen.failure_modes or (
+            mode.relevant_when and mode.relevant_when.matches(facts)
+        ):
             modes.append(mode.id)
     return modes

@@ -160,7 +160,9 @@ class Mechanism(Strict):
     cons: list[str] = Field(min_length=1)
     failure_modes: list[Id] = []
     examples: list[str] = []
-    seed_text: list[str] = Field(default=[], description="sentences of the seed note this entry holds")
+    seed_text: list[str] = Field(
+        default=[], description="sentences of the seed note this entry holds"
+    )
     team_notes: list[str] = []
 
     @property
@@ -212,7 +214,9 @@ class MechanismPattern(Strict):
     isolation: list[Isolation] | None = None
     rpc_semantics: bool | None = None
     carries_payload: bool | None = None
-    handles_data_volume: bool | None = Field(None, description="max_data_volume >= facts.data_volume")
+    handles_data_volume: bool | None = Field(
+        None, description="max_data_volume >= facts.data_volume"
+    )
     fits_relationship: bool | None = Field(None, description="facts.relationship in relationships")
 
     def matches(self, mechanism: Mechanism, facts: Facts) -> bool:
@@ -236,7 +240,10 @@ class MechanismPattern(Strict):
 
 
 Citation = Annotated[
-    str, StringConstraints(pattern=r"^(mechanism|situation|checklist|failure-mode|guidance):[a-z0-9-]+$")
+    str,
+    StringConstraints(
+        pattern=r"^(mechanism|situation|checklist|failure-mode|guidance):[a-z0-9-]+$"
+    ),
 ]
 
 
@@ -366,5 +373,7 @@ class Answers(Strict):
     choice: Id | None = None
     justification: Text | None = None
     status: Literal["proposed", "accepted", "rejected", "deprecated", "superseded"] | None = None
-    template: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")] | None = None
+    template: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")] | None
+    ) = None
     fields: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,40}$")], Any] = {}

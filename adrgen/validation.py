@@ -17,7 +17,17 @@ def _field(loc: Sequence[Any]) -> str:
     return ".".join(parts)
 
 
-_TYPE_NAMES = {"str", "int", "bool", "float", "dict", "list", "none", "function-after", "constrained-str"}
+_TYPE_NAMES = {
+    "str",
+    "int",
+    "bool",
+    "float",
+    "dict",
+    "list",
+    "none",
+    "function-after",
+    "constrained-str",
+}
 
 
 def _problem(error: dict[str, Any]) -> str:
@@ -55,7 +65,9 @@ def describe_errors(
     seen: set[str] = set()
     for error in exc.errors():
         loc = tuple(error["loc"])
-        data_path = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in _TYPE_NAMES)))
+        data_path = tuple(
+            p for p in loc if not (isinstance(p, str) and ("[" in p or p in _TYPE_NAMES))
+        )
         field = _field(loc)
         if field in seen:
             continue

@@ -95,7 +95,9 @@ def _explicit(tag: str, value: str, where: str) -> Any:
     raise AdrgenError(f"{where}: {value!r} is not a valid !!{kind}")
 
 
-def parse_text(text: str, source: object = "<input>", *, line_offset: int = 0) -> tuple[Any, LineMap]:
+def parse_text(
+    text: str, source: object = "<input>", *, line_offset: int = 0
+) -> tuple[Any, LineMap]:
     """Parse one YAML document into plain data and its line map, or raise AdrgenError."""
     lines = LineMap()
     stack: list[tuple[Any, Path_, list[Any]]] = []  # (container, path, [pending key, key line])

@@ -147,7 +147,18 @@ def show(
 @catalog.command()
 @click.option(
     "--kind",
-    type=click.Choice(["mechanism", "situations", "checklist", "failure-modes", "rules", "questions", "meta", "all"]),
+    type=click.Choice(
+        [
+            "mechanism",
+            "situations",
+            "checklist",
+            "failure-modes",
+            "rules",
+            "questions",
+            "meta",
+            "all",
+        ]
+    ),
     default="all",
     show_default=True,
     help="Schema of one kind of catalog file, or of the whole catalog.",

@@ -61,7 +61,9 @@ def workspace(
     records_dir: Path | None = None,
     **extra: Any,
 ) -> Workspace:
-    return resolve_workspace(config=config_path, catalog=catalog_dir, records_dir=records_dir, **extra)
+    return resolve_workspace(
+        config=config_path, catalog=catalog_dir, records_dir=records_dir, **extra
+    )
 
 
 def print_json(data: Any) -> None:
@@ -70,7 +72,9 @@ def print_json(data: Any) -> None:
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """A plain aligned table; the last column is never padded so long text does not wrap oddly."""
-    cells = [[str(c) for c in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
+    cells = [[str(c) for c in headers]] + [
+        ["" if c is None else str(c) for c in row] for row in rows
+    ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for index, row in enumerate(cells):
         line = "  ".join(c.ljust(widths[i]) if i < len(row) - 1 else c for i, c in enumerate(row))

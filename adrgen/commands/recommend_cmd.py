@@ -6,8 +6,15 @@ from pathlib import Path
 
 import click
 
-from adrgen.commands.common import catalog_option, config_option, format_option, print_json, workspace
-from adrgen.engine import Recommendation, recommend as run_engine
+from adrgen.commands.common import (
+    catalog_option,
+    config_option,
+    format_option,
+    print_json,
+    workspace,
+)
+from adrgen.engine import Recommendation
+from adrgen.engine import recommend as run_engine
 
 
 @click.command()
@@ -18,7 +25,11 @@ from adrgen.engine import Recommendation, recommend as run_engine
     type=click.Path(path_type=Path, dir_okay=False),
     help="Answers file (YAML or JSON): title, context, deciders, facts, optional choice.",
 )
-@click.option("--explain", is_flag=True, help="Also print the trace: each rule, whether it fired, what it excluded.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Also print the trace: each rule, whether it fired, what it excluded.",
+)
 @catalog_option
 @config_option
 @format_option("text", "json")
@@ -53,7 +64,9 @@ def recommend(
 
 
 def format_recommendation(result: Recommendation) -> str:
-    lines = [f"Recommendation: {result.name} ({result.mechanism}), stance {result.stance}, outcome {result.outcome}"]
+    lines = [
+        f"Recommendation: {result.name} ({result.mechanism}), stance {result.stance}, outcome {result.outcome}"
+    ]
     if result.override:
         lines.append(f"  (chosen over the recommended {result.recommended})")
     if result.unmet:
