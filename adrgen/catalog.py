@@ -58,7 +58,7 @@ class _Collector:
             self.problems.append(exc.message)
             return None
         if data is None:
-            self.problems.append(f"{location(path, None)}: file is empty")
+            self.problems.append(f"{location(path, 1)}: file is empty")
             return None
         return data, lines
 

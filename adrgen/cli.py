@@ -49,7 +49,24 @@ SUMMARIES: dict[str, str] = {
 }
 
 
+class UserError(click.ClickException):
+    """An AdrgenError on its way out through click: one line (per problem), its exit code."""
+
+    def __init__(self, error: AdrgenError):
+        super().__init__(error.message)
+        self.exit_code = int(error.exit_code)
+
+    def show(self, file: object = None) -> None:
+        click.echo(self.message, err=True)
+
+
 class LazyGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except AdrgenError as exc:
+            raise UserError(exc) from None
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 

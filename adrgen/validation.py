@@ -48,6 +48,8 @@ def _problem(error: dict[str, Any]) -> str:
         return f"{value!r} is not a valid identifier (lower-case letters, digits and dashes)"
     if kind in ("bool_type", "bool_parsing"):
         return f"{value!r} is not true or false"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"{value!r} is not a whole number"
     if kind in ("string_type",):
         return f"expected text, got {type(value).__name__} {value!r}"
     if kind in ("list_type",):
