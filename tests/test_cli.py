@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+
+from adrgen.cli import cli
+
+
+def _walk(command: click.Command, path: list[str]):
+    yield path, command
+    if isinstance(command, click.Group):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            if sub is not None:
+                yield from _walk(sub, [*path, name])
+
+
+def test_every_command_has_help_with_an_example(runner) -> None:
+    seen = 0
+    for path, command in _walk(cli, []):
+        result = runner.invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert (command.help or "").strip(), f"adrgen {' '.join(path)} has no help text"
+        if path and not isinstance(command, click.Group):
+            assert "Example" in result.output, f"adrgen {' '.join(path)} --help has no example"
+        seen += 1
+    assert seen >= 6
+
+
+def test_unknown_command_is_a_usage_error(runner) -> None:
+    result = runner.invoke(cli, ["frobnicate"])
+    assert result.exit_code == 2
+    assert "No such command" in result.output
+
+
+def test_python_dash_m_and_version() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "adrgen", "--version"], capture_output=True, text=True
+    )
+    assert out.returncode == 0 and "adrgen" in out.stdout
+
+
+def test_commands_do_not_import_questionary_or_mkdocs(tmp_path) -> None:
+    code = (
+        "import sys\n"
+        "from adrgen.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('questionary', 'mkdocs', 'material'))\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    for args in (["--help"], ["catalog", "validate"], ["catalog", "list"]):
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+        assert "HEAVY []" in out.stderr, (args, out.stderr)
