@@ -74,6 +74,7 @@ class RecordInfo:
     format: str = "markdown"  # adrgen | madr | madr2 | nygard | markdown
     problems: list[str] = field(default_factory=list)
     heading_number: int | None = None  # the N of an adr-tools `# N. Title`
+    body_links: list[str] = field(default_factory=list)  # relative links to other .md files
 
     @property
     def file_name(self) -> str:
@@ -161,7 +162,7 @@ def _status_word(text: str) -> str:
 
 def _scan_body(body: str) -> dict[str, Any]:
     """Title, heading number, bullet fields and the status section, outside code fences."""
-    found: dict[str, Any] = {"fields": {}, "status_lines": []}
+    found: dict[str, Any] = {"fields": {}, "status_lines": [], "md_links": []}
     fence: str | None = None
     section: str | None = None
     seen_h2 = False
@@ -177,6 +178,8 @@ def _scan_body(body: str) -> dict[str, Any]:
             continue
         if fence:
             continue
+        if "](" in line:
+            found["md_links"] += [t for _, t in _LINK.findall(line) if _is_local_md(t)]
         h1 = _H1.match(line)
         if h1 and not line.startswith("##"):
             if "title" not in found:
@@ -201,6 +204,11 @@ def _scan_body(body: str) -> dict[str, Any]:
             if plain:
                 found["fields"].setdefault(plain.group(1).lower(), plain.group(2).strip())
     return found
+
+
+def _is_local_md(target: str) -> bool:
+    path = target.split("#", 1)[0]
+    return path.lower().endswith(".md") and ":" not in path and not path.startswith("/")
 
 
 def _links_from(text: str) -> list[Link]:
@@ -292,6 +300,7 @@ def parse_record(path: Path, text: str | None = None) -> RecordInfo:
         if all((link.kind, link.target) != (u.kind, u.target) for u in unique):
             unique.append(link)
     record.links = unique
+    record.body_links = scanned["md_links"]
 
     if "mechanism" in meta and "answers" in meta:
         record.format = "adrgen"
