@@ -1,0 +1,151 @@
+"""`adrgen site ...`: build or serve the catalog and decisions as a mkdocs-material site.
+
+The mkdocs calls live here and in `adrgen.mkdocs_plugin` only, and are imported when a
+command runs, so the rest of adrgen never loads mkdocs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import click
+
+from adrgen.errors import AdrgenError, ExitCode
+
+# where `adrgen site` looks for the site's config when --config is not given
+DEFAULT_CONFIGS = (Path("mkdocs.yml"), Path("site/mkdocs.yml"))
+
+
+def find_site_config(config: Path | None, cwd: Path | None = None) -> Path:
+    cwd = cwd or Path.cwd()
+    if config is not None:
+        if not config.is_file():
+            raise AdrgenError(f"{config}: no such mkdocs config file")
+        return config
+    for candidate in DEFAULT_CONFIGS:
+        if (cwd / candidate).is_file():
+            return cwd / candidate
+    raise AdrgenError(
+        "no mkdocs.yml here or in site/: pass --config FILE (see `adrgen site build --help`)"
+    )
+
+
+class _Lines(logging.Handler):
+    """mkdocs' messages as its own command line prints them: `LEVEL   -  message`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = record.levelname
+        message = record.getMessage()
+        click.echo(f"{level:<8}-  {message}", err=level != "INFO")
+
+
+def _quiet_theme_notice() -> None:
+    # mkdocs-material prints an end-of-life notice at import time when run as `mkdocs`; it
+    # says nothing about the user's site, so it is kept out of adrgen's output
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def _logging(verbose: bool) -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(isinstance(h, _Lines) for h in logger.handlers):
+        logger.addHandler(_Lines())
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+def build_site(
+    config_file: Path, out: Path | None = None, strict: bool = False, verbose: bool = False
+) -> Path:
+    """Build the site; the folder it was written to."""
+    _quiet_theme_notice()
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    _logging(verbose)
+    options = {"strict": True} if strict else {}
+    if out is not None:
+        options["site_dir"] = str(out.resolve())
+    try:
+        config = load_config(config_file=str(config_file), **options)
+        build(config)
+    except PluginError as exc:
+        raise AdrgenError(str(exc)) from None
+    except ConfigurationError as exc:
+        raise AdrgenError(f"{config_file}: {exc}") from None
+    except Abort as exc:
+        # --strict turned warnings into a failure: the input was read, the site has problems
+        raise AdrgenError(str(exc), exit_code=ExitCode.PROBLEMS_FOUND) from None
+    return Path(config.site_dir)
+
+
+@click.group()
+def site() -> None:
+    """Build or serve the catalog and decisions as a website (mkdocs-material).
+
+    \b
+    Example:
+      adrgen site build --out public/
+    """
+
+
+@site.command()
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The site's mkdocs.yml (default: ./mkdocs.yml, then ./site/mkdocs.yml).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write the site to (default: the config's site_dir).",
+)
+@click.option("--strict", is_flag=True, help="Fail when mkdocs reports a warning.")
+@click.option("--verbose", "-v", is_flag=True, help="Show mkdocs' debug messages.")
+def build(config_file: Path | None, out: Path | None, strict: bool, verbose: bool) -> None:
+    """Build the site: catalog pages, the decision log and one page per record.
+
+    \b
+    Example:
+      adrgen site build --config site/mkdocs.yml --out /tmp/adr-site --strict
+    """
+    site_dir = build_site(find_site_config(config_file), out, strict, verbose)
+    click.echo(f"site written to {site_dir}; open {site_dir / 'index.html'}")
+
+
+@site.command()
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The site's mkdocs.yml (default: ./mkdocs.yml, then ./site/mkdocs.yml).",
+)
+@click.option(
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="IP:PORT",
+    help="Address to serve the site at.",
+)
+def serve(config_file: Path | None, dev_addr: str) -> None:
+    """Serve the site and rebuild it when the catalog, a record or a page changes.
+
+    \b
+    Example:
+      adrgen site serve --dev-addr 127.0.0.1:8001
+    """
+    config = find_site_config(config_file)
+    _quiet_theme_notice()
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    _logging(False)
+    try:
+        mkdocs_serve(config_file=str(config), dev_addr=dev_addr, livereload=True)
+    except PluginError as exc:
+        raise AdrgenError(str(exc)) from None
+    except (ConfigurationError, Abort) as exc:
+        raise AdrgenError(f"{config}: {exc}") from None

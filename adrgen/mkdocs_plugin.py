@@ -1,0 +1,200 @@
+"""The mkdocs plugin: publishes the IPC catalog and decision records in any mkdocs site.
+
+    plugins:
+      - search
+      - tags
+      - adrgen:
+          catalog: ../catalog            # default: the team's (.adrgen.yaml) or the shipped one
+          records: [../docs/decisions]   # one or more folders; {name: folder} names one
+          overlay: ../.adrgen/overlay.yaml
+          templates: ../templates        # a team's templates; its site/ folder is tried first
+
+Paths are relative to mkdocs.yml. This is the only module that imports mkdocs: the pages
+themselves come from `adrgen.sitepages`, a plain function, and are added here as generated
+files, so nothing is written into the docs folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import nest_paths
+
+from adrgen.errors import AdrgenError
+from adrgen.safe_markdown import SafeMarkdown
+from adrgen.sitepages import STYLESHEET, Site, SiteOptions, build_site
+
+log = get_plugin_logger(__name__)
+
+# what the generated pages are written with: badges and anchors (attr_list), the summary
+# and warning boxes (admonition) and mermaid diagrams (superfences' custom fence)
+NEEDED_EXTENSIONS = ("attr_list", "admonition", "pymdownx.superfences")
+MERMAID_FENCE = "mermaid"
+
+
+class AdrgenConfig(base.Config):
+    catalog = c.Optional(c.Type(str))
+    records = c.ListOfItems(c.Type((str, dict)), default=[])
+    overlay = c.Optional(c.Type(str))
+    templates = c.Optional(c.Type(str))
+    catalog_nav_title = c.Type(str, default="IPC catalog")
+    decisions_nav_title = c.Type(str, default="Decisions")
+    page_size = c.Type(int, default=100)
+    graph_limit = c.Type(int, default=40)
+
+
+class AdrgenPlugin(BasePlugin[AdrgenConfig]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.safe = SafeMarkdown()
+        self.safe_pages: set[str] = set()
+        self.watched: list[Path] = []
+
+    # --- configuration ----------------------------------------------------------------
+    def on_config(self, config: Any) -> Any:
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        try:
+            self._resolve(base_dir)
+            self.catalog = self._load_catalog()
+        except AdrgenError as exc:
+            raise PluginError(f"adrgen: {exc.message}") from None
+        _ensure_extensions(config)
+        # last, so that it can take out the raw-HTML handlers other extensions registered
+        config.markdown_extensions.append(self.safe)
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        return config
+
+    def _resolve(self, base_dir: Path) -> None:
+        from adrgen.config import resolve_workspace
+
+        def path(value: str | None) -> Path | None:
+            return (base_dir / value).resolve() if value else None
+
+        team = resolve_workspace(cwd=base_dir)  # a team's .adrgen.yaml fills in the defaults
+        self.catalog_dir = path(self.config.catalog) or team.catalog_dir
+        self.overlay_path = path(self.config.overlay) or team.overlay_path
+        self.templates_dir = path(self.config.templates) or team.templates_dir
+        self.record_dirs: list[Path] = []
+        self.record_names: list[str | None] = []
+        for item in self.config.records or [str(team.records_dir)]:
+            if isinstance(item, dict):
+                if len(item) != 1:
+                    raise AdrgenError(
+                        f"records: an entry is a folder, or one `name: folder` pair, not {item!r}"
+                    )
+                ((name, folder),) = item.items()
+                self.record_names.append(str(name))
+                self.record_dirs.append(path(str(folder)))
+            else:
+                self.record_names.append(None)
+                self.record_dirs.append(path(item))
+        for folder in self.record_dirs:
+            if not folder.is_dir():
+                raise AdrgenError(f"records: {folder}: record folder not found")
+        if self.templates_dir is not None and not self.templates_dir.is_dir():
+            raise AdrgenError(f"templates: {self.templates_dir}: folder not found")
+        self.watched = [self.catalog_dir, *self.record_dirs]
+        if self.overlay_path is not None:
+            self.watched.append(self.overlay_path)
+
+    def _load_catalog(self):
+        from adrgen.catalog import load_catalog
+
+        catalog = load_catalog(self.catalog_dir)
+        if self.overlay_path is not None:
+            from adrgen.overlay import apply_overlay
+
+            catalog = apply_overlay(catalog, self.overlay_path)
+        return catalog
+
+    # --- pages ------------------------------------------------------------------------
+    def on_files(self, files: Files, config: Any) -> Files:
+        from adrgen.site_records import load_sources
+
+        options = SiteOptions(
+            catalog_title=self.config.catalog_nav_title,
+            decisions_title=self.config.decisions_nav_title,
+            page_size=self.config.page_size,
+            graph_limit=self.config.graph_limit,
+            templates_dir=self.templates_dir,
+        )
+        try:
+            sources = load_sources(self.record_dirs, self.record_names)
+            site = build_site(self.catalog, sources, options)
+        except AdrgenError as exc:
+            raise PluginError(f"adrgen: {exc.message}") from None
+        for notice in site.notices:
+            # INFO, not WARNING: a record another tool wrote must not fail a --strict build
+            log.info(notice)
+
+        own_pages = [
+            f.src_uri for f in files.documentation_pages(inclusion=InclusionLevel.is_in_nav)
+        ]
+        for path, markdown in site.pages.items():
+            if files.get_file_from_path(path) is not None:
+                log.info(f"{path}: the docs folder has this page; it is used instead")
+                continue
+            inclusion = (
+                InclusionLevel.INCLUDED if path in site.in_nav else InclusionLevel.NOT_IN_NAV
+            )
+            files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
+        for path, source in site.files.items():
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, abs_src_path=str(source)))
+        if files.get_file_from_path(STYLESHEET) is None:
+            files.append(File.generated(config, STYLESHEET, content=site.stylesheet))
+        self.safe_pages = set(site.pages) - site.raw_html_pages
+        _extend_nav(config, site, own_pages)
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        # the page's markdown converter is made right after this event: it picks the policy up
+        self.safe.active = (
+            page.file.generated_by is not None and page.file.src_uri in self.safe_pages
+        )
+        return markdown
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        for path in self.watched:
+            server.watch(str(path))
+        return server
+
+
+def _ensure_extensions(config: Any) -> None:
+    """Turn on what the generated pages need, keeping any settings the site already has."""
+    from pymdownx.superfences import fence_code_format
+
+    for name in NEEDED_EXTENSIONS:
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    fences = superfences.setdefault("custom_fences", [])
+    if not any(f.get("name") == MERMAID_FENCE for f in fences):
+        fences.append({"name": MERMAID_FENCE, "class": "mermaid", "format": fence_code_format})
+
+
+def _extend_nav(config: Any, site: Site, own_pages: list[str]) -> None:
+    """The catalog and decision sections join the site's nav, unless it already places them."""
+    if config.nav is None:
+        # mkdocs would list the docs folder's pages; keep that and add the sections after it
+        config.nav = [*nest_paths(own_pages), *site.nav]
+        return
+    if not any(path in site.in_nav for path in _nav_paths(config.nav)):
+        config.nav = [*config.nav, *site.nav]
+
+
+def _nav_paths(nav: Any) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, list):
+        return [p for item in nav for p in _nav_paths(item)]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in _nav_paths(value)]
+    return []

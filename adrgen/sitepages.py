@@ -1,0 +1,433 @@
+"""The site's pages as plain markdown: (catalog, records, options) -> {page path: markdown}.
+
+Nothing here knows mkdocs: `adrgen.mkdocs_plugin` adds these pages to a mkdocs build, and
+`write_pages` puts the same pages in a folder for another generator.
+
+Layout (paths are markdown files; a site with directory URLs serves `x/y.md` as `x/y/`):
+
+    catalog/index.md                 the catalog home: mechanisms by stance, guidance
+    catalog/mechanisms/<id>.md       one mechanism, with the decisions that chose it
+    catalog/situations.md            accept vs avoid
+    catalog/checklist.md             the decision checklist
+    catalog/failure-modes.md         failure modes
+    decisions/index.md               the decision log, newest first (first page)
+    decisions/log/<n>.md             further pages of the log, `page_size` records each
+    decisions/graph.md               the decision graph (a bounded slice, see below)
+    decisions/tags.md                decisions by tag
+    decisions/<folder>/<file>.md     one page per record; files it links to beside it
+
+Pages are built to scale to thousands of records: the navigation names the catalog
+sections and the first log page only; record pages are reached from the log, the mechanism
+pages, tags and search. No page lists every record except the log, which is split into
+pages, and the graph shows at most `graph_limit` recent records.
+
+Page text comes from jinja2 templates in `templates/site/` (a team's `site/` folder beside
+its record templates is looked up first), run in a sandbox. Every `{{ value }}` is escaped
+to inert text unless a template marks it as catalog prose with `| md`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from adrgen import resources
+from adrgen.errors import AdrgenError
+from adrgen.models import Catalog, Mechanism, Stance
+from adrgen.site_records import (
+    DECISIONS,
+    RecordPage,
+    RecordSource,
+    build_record_pages,
+    prepare_bodies,
+)
+from adrgen.site_text import code, css_class, entities, mermaid_label, prose, text, yaml_scalar
+
+CATALOG = "catalog"
+SITE_TEMPLATES = "site"
+STYLESHEET = "assets/adrgen/adrgen.css"
+
+
+@dataclass
+class SiteOptions:
+    catalog_title: str = "IPC catalog"
+    decisions_title: str = "Decisions"
+    page_size: int = 100  # records on one page of the decision log
+    graph_limit: int = 40  # most recent records drawn in the decision graph
+    templates_dir: Path | None = None  # a team's templates folder; its site/ is looked up first
+
+
+@dataclass
+class Paths:
+    """Where the fixed pages are; templates link to them through `paths`."""
+
+    catalog: str = f"{CATALOG}/index.md"
+    situations: str = f"{CATALOG}/situations.md"
+    checklist: str = f"{CATALOG}/checklist.md"
+    failure_modes: str = f"{CATALOG}/failure-modes.md"
+    log: str = f"{DECISIONS}/index.md"
+    graph: str = f"{DECISIONS}/graph.md"
+    tags: str = f"{DECISIONS}/tags.md"
+
+    @staticmethod
+    def mechanism(m: Mechanism) -> str:
+        return f"{CATALOG}/mechanisms/{m.id}.md"
+
+    @staticmethod
+    def log_page(number: int) -> str:
+        return f"{DECISIONS}/index.md" if number == 1 else f"{DECISIONS}/log/{number}.md"
+
+
+@dataclass
+class Site:
+    """Everything a generator needs to publish the catalog and the records."""
+
+    pages: dict[str, str] = field(default_factory=dict)  # page path -> markdown
+    files: dict[str, Path] = field(default_factory=dict)  # site path -> file to copy
+    stylesheet: str = ""  # the CSS of the badges; published at STYLESHEET
+    nav: list[Any] = field(default_factory=list)  # mkdocs-style nav: [{title: path | [...]}]
+    in_nav: set[str] = field(default_factory=set)  # pages the nav names
+    raw_html_pages: set[str] = field(default_factory=set)  # pages that need their raw HTML
+    notices: list[str] = field(default_factory=list)  # one line per record problem
+
+
+def site_pages(
+    catalog: Catalog, sources: list[RecordSource], options: SiteOptions | None = None
+) -> dict[str, str]:
+    """{page path: markdown} for the catalog and every record."""
+    return build_site(catalog, sources, options).pages
+
+
+def write_pages(site: Site, out_dir: Path) -> None:
+    """Write the pages and the files they link to into a folder (for another generator)."""
+    import shutil
+
+    for path, markdown in site.pages.items():
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8")
+    for path, source in site.files.items():
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    (out_dir / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
+    (out_dir / STYLESHEET).write_text(site.stylesheet, encoding="utf-8")
+
+
+def build_site(
+    catalog: Catalog, sources: list[RecordSource], options: SiteOptions | None = None
+) -> Site:
+    options = options or SiteOptions()
+    if options.page_size < 1 or options.graph_limit < 1:
+        raise AdrgenError("site: page_size and graph_limit must be at least 1")
+    records = build_record_pages(catalog, sources)
+    site = Site()
+    site.files = prepare_bodies(records)
+    records.sort(key=RecordPage.sort_key, reverse=True)
+    renderer = _Renderer(catalog, options)
+    paths = Paths()
+
+    by_mechanism: dict[str, list[RecordPage]] = {}
+    for record in records:
+        if record.mechanism_entry is not None:
+            by_mechanism.setdefault(record.mechanism_entry.id, []).append(record)
+        for problem in record.problems:
+            site.notices.append(problem)
+
+    mechanisms = sorted(catalog.mechanisms, key=lambda m: (m.stance.rank, m.ceremony, m.id))
+    meanings = {s.id: s.meaning for s in catalog.meta.stances}
+    rings = [
+        {
+            "stance": stance,
+            "meaning": meanings.get(stance, ""),
+            "mechanisms": [m for m in mechanisms if m.stance is stance],
+        }
+        for stance in Stance
+    ]
+
+    def add(path: str, template: str, title: str, *, tags: list[str] | None = None, **context):
+        markdown = renderer.render(template, path, title=title, paths=paths, **context)
+        site.pages[path] = _front_matter(title, tags) + markdown
+
+    add(
+        paths.catalog,
+        "catalog.md.j2",
+        catalog.meta.title,
+        meta=catalog.meta,
+        rings=rings,
+        record_counts={k: len(v) for k, v in by_mechanism.items()},
+    )
+    for m in mechanisms:
+        add(
+            Paths.mechanism(m),
+            "mechanism.md.j2",
+            m.name,
+            m=m,
+            stance_meaning=meanings.get(m.stance, ""),
+            accepting=[s for s in catalog.situations if m.id in s.accepts],
+            avoiding=[s for s in catalog.situations if m.id in s.avoids],
+            failure_modes=[f for f in catalog.failure_modes if m.id in f.warns_about],
+            tooling=[t for t in catalog.meta.tooling_examples if m.id in t.mechanisms],
+            records=by_mechanism.get(m.id, []),
+        )
+    add(paths.situations, "situations.md.j2", "Situations", situations=catalog.situations)
+    add(paths.checklist, "checklist.md.j2", "Decision checklist", checklist=catalog.checklist)
+    add(
+        paths.failure_modes,
+        "failure-modes.md.j2",
+        "Failure modes",
+        failure_modes=catalog.failure_modes,
+    )
+
+    page_count = max(1, -(-len(records) // options.page_size))
+    for number in range(1, page_count + 1):
+        path = Paths.log_page(number)
+        title = "Decision log" if number == 1 else f"Decision log, page {number}"
+        rows = records[(number - 1) * options.page_size : number * options.page_size]
+        add(
+            path,
+            "log.md.j2",
+            title,
+            rows=rows,
+            page_number=number,
+            page_count=page_count,
+            page_size=options.page_size,
+            total=len(records),
+            sources=sources,
+            show_source=len(sources) > 1,
+            pager=_pager(path, number, page_count),
+        )
+
+    shown, extra, mermaid = _graph(records, options.graph_limit)
+    add(
+        paths.graph,
+        "graph.md.j2",
+        "Decision graph",
+        shown=shown,
+        extra=extra,
+        total=len(records),
+        limit=options.graph_limit,
+        mermaid=Markup(mermaid),
+    )
+    add(paths.tags, "tags.md.j2", "Decisions by tag")
+    # material's tags plugin finds its listing marker, an HTML comment, in the rendered page
+    site.raw_html_pages.add(paths.tags)
+
+    for record in records:
+        add(
+            record.path,
+            "record.md.j2",
+            record.title,
+            tags=record.tags,
+            r=record,
+            body=Markup(record.body),
+        )
+
+    site.stylesheet = renderer.stylesheet()
+    site.nav = [
+        {
+            entities(options.catalog_title): [
+                {"Overview": paths.catalog},
+                {"Mechanisms": [{entities(m.name): Paths.mechanism(m)} for m in mechanisms]},
+                {"Situations": paths.situations},
+                {"Decision checklist": paths.checklist},
+                {"Failure modes": paths.failure_modes},
+            ]
+        },
+        {
+            entities(options.decisions_title): [
+                {"Decision log": paths.log},
+                {"Graph": paths.graph},
+                {"Tags": paths.tags},
+            ]
+        },
+    ]
+    site.in_nav = {
+        paths.catalog,
+        paths.situations,
+        paths.checklist,
+        paths.failure_modes,
+        paths.log,
+        paths.graph,
+        paths.tags,
+        *(Paths.mechanism(m) for m in mechanisms),
+    }
+    return site
+
+
+# --- rendering ------------------------------------------------------------------------
+
+
+def _front_matter(title: str, tags: list[str] | None = None) -> str:
+    """The page's own front matter. The theme prints the title and tags without escaping
+    them, so they are written as HTML entities; the record's own front matter is not kept."""
+    lines = ["---", f"title: {yaml_scalar(entities(title))}"]
+    if tags:
+        lines.append(f"tags: [{', '.join(yaml_scalar(entities(tag)) for tag in tags)}]")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"
+
+
+def _finalize(value: Any) -> Any:
+    """Every `{{ value }}` is inert text unless it is already markup."""
+    if isinstance(value, Markup) or hasattr(value, "__html__"):
+        return str(value)
+    if isinstance(value, bool | int | float):
+        return str(value)
+    return text(value)
+
+
+class _Renderer:
+    def __init__(self, catalog: Catalog, options: SiteOptions):
+        folders = []
+        if options.templates_dir is not None:
+            folders.append(FileSystemLoader(str(options.templates_dir / SITE_TEMPLATES)))
+        self.builtin = resources.templates_dir() / SITE_TEMPLATES
+        folders.append(FileSystemLoader(str(self.builtin)))
+        self.team_dir = options.templates_dir / SITE_TEMPLATES if options.templates_dir else None
+        self.env = SandboxedEnvironment(
+            loader=ChoiceLoader(folders),
+            autoescape=False,
+            finalize=_finalize,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["md"] = prose
+        self.env.filters["code"] = code
+        self.env.filters["anchor"] = lambda v: Markup(css_class(v))
+        self.env.filters["text"] = lambda v: Markup(text(v))
+        self.catalog = catalog
+        self.env.globals.update(
+            mechanism=catalog.mechanism,
+            mechanism_path=Paths.mechanism,
+            status_badge=_status_badge,
+        )
+        self._templates: dict[str, Any] = {}
+
+    def render(self, name: str, path: str, **context: Any) -> str:
+        here = posixpath.dirname(path)
+
+        def url(target: str) -> Markup:
+            """A relative link from this page to another generated page or file."""
+            return Markup(posixpath.relpath(target, here))
+
+        def mechanism_link(mechanism_id: str) -> Markup:
+            m = self.catalog.mechanism(mechanism_id)
+            if m is None:
+                return Markup(text(mechanism_id))
+            return Markup(f"[{text(m.name)}]({url(Paths.mechanism(m))})")
+
+        template = self._templates.get(name)
+        if template is None:
+            try:
+                template = self._templates[name] = self.env.get_template(name)
+            except TemplateError as exc:
+                raise AdrgenError(f"site template {name}: {exc}") from None
+        try:
+            return template.render(url=url, mechanism_link=mechanism_link, **context)
+        except TemplateError as exc:
+            raise AdrgenError(f"site template {name}: {exc}") from None
+
+    def stylesheet(self) -> str:
+        for folder in (self.team_dir, self.builtin):
+            if folder is not None and (folder / "adrgen.css").is_file():
+                return (folder / "adrgen.css").read_text(encoding="utf-8")
+        return ""
+
+
+def _status_badge(record: RecordPage) -> Markup:
+    if not record.status:
+        return Markup("")
+    return Markup(
+        f"**{text(record.status)}**{{ .adrgen-status .adrgen-status-{css_class(record.status)} }}"
+    )
+
+
+def _pager(path: str, number: int, count: int) -> Markup:
+    """Links to the first, previous, next and last pages of the log and a few around this one."""
+    if count == 1:
+        return Markup("")
+    here = posixpath.dirname(path)
+
+    def link(n: int, label: str | None = None) -> str:
+        shown = label or str(n)
+        if n == number:
+            return f"**{shown}**"
+        return f"[{shown}]({posixpath.relpath(Paths.log_page(n), here)})"
+
+    window = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
+    parts = []
+    if number > 1:
+        parts.append(link(number - 1, "previous"))
+    previous = 0
+    for n in window:
+        if n - previous > 1:
+            parts.append("…")
+        parts.append(link(n))
+        previous = n
+    if number < count:
+        parts.append(link(number + 1, "next"))
+    return Markup(f"Page {number} of {count}: " + " ".join(parts) + "{ .adrgen-pager }")
+
+
+def _graph(records: list[RecordPage], limit: int) -> tuple[list[RecordPage], int, str]:
+    """Mermaid for the `limit` most recent records, the records they link to, and mechanisms.
+
+    The slice is bounded because mermaid lays the graph out in the reader's browser: past a
+    hundred or so nodes it is slow and unreadable.
+    """
+    shown = records[:limit]
+    by_path = {r.path: r for r in records}
+    nodes: dict[str, str] = {}
+    lines = ["flowchart LR"]
+    ordered: list[RecordPage] = []
+
+    def node(record: RecordPage) -> str:
+        if record.path not in nodes:
+            nodes[record.path] = f"r{len(nodes)}"
+            ordered.append(record)
+            lines.append(f'  {nodes[record.path]}["{mermaid_label(record.label)}"]')
+        return nodes[record.path]
+
+    for record in shown:
+        node(record)
+    # each link is drawn once, from the record that supersedes or amends
+    turned = {"Superseded by": "Supersedes", "Amended by": "Amends"}
+    edges: set[tuple[str, str, str]] = set()
+    for record in shown:
+        for group in record.relation_groups:
+            for target in group.targets:
+                other = by_path.get(target.path or "")
+                if other is None or (len(nodes) >= 2 * limit and other.path not in nodes):
+                    continue  # not published, or past the graph's bound
+                if group.label in turned:
+                    edge = (node(other), node(record), turned[group.label])
+                else:
+                    edge = (node(record), node(other), group.label)
+                if group.label == "Related" and (edge[1], edge[0], edge[2]) in edges:
+                    continue
+                edges.add(edge)
+    for source, target, kind in sorted(edges):
+        arrow = "-.->" if kind == "Related" else "-->"
+        lines.append(f"  {source} {arrow}|{kind.lower()}| {target}")
+    mechanisms: dict[str, str] = {}
+    for record in ordered:
+        m = record.mechanism_entry
+        if m is None:
+            continue
+        if m.id not in mechanisms:
+            mechanisms[m.id] = f"m{len(mechanisms)}"
+            lines.append(f'  {mechanisms[m.id]}(["{mermaid_label(m.name)}"])')
+            lines.append(f"  class {mechanisms[m.id]} mechanism")
+        lines.append(f"  {nodes[record.path]} --- {mechanisms[m.id]}")
+    lines.append("  classDef mechanism fill:#e8f5e9,stroke:#2e7d32")
+    extra = len(ordered) - len(shown)
+    return ordered, extra, "\n".join(lines)
