@@ -1,0 +1,161 @@
+"""The interview in a real pseudo-terminal: raw keys, rendering, Ctrl-C and exit statuses.
+
+The fast tests in test_interview.py feed prompt_toolkit a pipe; these run the prompts the way
+a person meets them, once through a small driver script and once through `adrgen new`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+DRIVER = Path(__file__).with_name("interview_driver.py")
+ENTER = "\r"
+DOWN = "\x1b[B"
+CTRL_C = "\x03"
+CTRL_D = "\x04"
+
+# (text the prompt shows, keys typed in answer): a CLI talking to its local build daemon
+DAEMON_DIALOG = [
+    ("Title of the decision:", "CLI talks to the local build daemon" + ENTER),
+    ("Context: the problem", "The CLI asks the daemon to start builds" + ENTER),
+    ("Deciders:", "ana, bo" + ENTER),
+    ("Checklist 1: Are both peers guaranteed to run on one machine", "y"),
+    ("How are the peers related?", DOWN * 2 + ENTER),
+    ("Are the peers owned by different teams?", "n"),
+    ("Checklist 2: Does all the logic share one process or runtime", "n"),
+    ("Must the peers stay isolated processes", "y"),
+    ("Do the peers only exchange lifecycle notifications", ENTER),
+    ("How much data passes between them?", ENTER),
+    ("Checklist 3: Do the peers need typed, versioned request/response contracts", ENTER),
+    ("Use Unix domain sockets (unix-sockets), the recommendation?", ENTER),
+    ("Write the decision record?", ENTER),
+]
+
+
+def spawn(args: list[str], cwd: Path):
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color"}
+    return pexpect.spawn(
+        sys.executable,
+        args,
+        cwd=str(cwd),
+        env=env,
+        encoding="utf-8",
+        dimensions=(50, 220),  # wide enough that no question wraps
+        timeout=15,
+    )
+
+
+def converse(child, dialog: list[tuple[str, str]]) -> None:
+    for shown, keys in dialog:
+        child.expect_exact(shown)
+        child.send(keys)
+
+
+def finish(child) -> str:
+    """Everything printed after the last prompt, once the process has exited."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.before
+
+
+# --- the interview itself, through the driver script --------------------------------------
+
+
+def test_a_full_interview_in_a_terminal(tmp_path):
+    out = tmp_path / "answers.json"
+    child = spawn([str(DRIVER), str(out)], tmp_path)
+    child.expect_exact("Title of the decision:")
+    child.send(ENTER)  # an empty title is refused with the prompt's message
+    child.expect_exact("a title is required")
+    child.send(DAEMON_DIALOG[0][1])  # the same prompt, still open
+    converse(child, DAEMON_DIALOG[1:11])
+    child.expect_exact("Recommendation: Unix domain sockets (unix-sockets)")
+    child.expect_exact("[checklist:one-machine, guidance:same-machine-stance]")
+    converse(child, DAEMON_DIALOG[11:])
+    printed = finish(child)
+
+    assert child.exitstatus == 0, printed
+    answers = json.loads(printed.split("--- answers ---")[1].split("--- end ---")[0])
+    assert answers == json.loads(out.read_text(encoding="utf-8"))
+    assert answers["title"] == "CLI talks to the local build daemon"
+    assert answers["deciders"] == ["ana", "bo"]
+    assert answers["facts"] == {
+        "same_host": True,
+        "same_runtime": False,
+        "process_isolation": True,
+        "relationship": "client-daemon",
+        "data_volume": "low",
+        "rpc_semantics": False,
+        "cross_team": False,
+        "notify_only": False,
+    }
+    assert answers["choice"] is None
+
+
+def test_ctrl_c_at_a_prompt_exits_130_and_writes_nothing(tmp_path):
+    out = tmp_path / "answers.json"
+    child = spawn([str(DRIVER), str(out)], tmp_path)
+    converse(child, DAEMON_DIALOG[:3])
+    child.expect_exact("Checklist 1:")
+    child.send(CTRL_C)
+    printed = finish(child)
+
+    assert child.exitstatus == 130, printed
+    assert "interrupted: nothing was written" in printed
+    assert not out.exists()
+
+
+def test_ctrl_d_at_a_list_ends_the_interview_and_writes_nothing(tmp_path):
+    out = tmp_path / "answers.json"
+    child = spawn([str(DRIVER), str(out)], tmp_path)
+    converse(child, DAEMON_DIALOG[:4])
+    child.expect_exact("How are the peers related?")
+    child.send(CTRL_D)
+    printed = finish(child)
+
+    assert child.exitstatus == 2, printed
+    assert "input ended: nothing was written" in printed
+    assert not out.exists()
+
+
+# --- `adrgen new` -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def new_command():
+    pytest.importorskip("adrgen.commands.new_cmd")
+    return ["-m", "adrgen", "new"]
+
+
+def test_adrgen_new_writes_the_record(tmp_path, new_command):
+    records = tmp_path / "decisions"
+    child = spawn([*new_command, "--dir", str(records)], tmp_path)
+    converse(child, DAEMON_DIALOG)
+    printed = finish(child)
+
+    assert child.exitstatus == 0, printed
+    written = sorted(p.name for p in records.iterdir())
+    assert len(written) == 1 and re.fullmatch(r"\d{4}-[a-z0-9-]+\.md", written[0]), written
+    record = (records / written[0]).read_text(encoding="utf-8")
+    assert "CLI talks to the local build daemon" in record
+    assert "unix-sockets" in record
+
+
+def test_adrgen_new_interrupted_exits_130_and_writes_no_record(tmp_path, new_command):
+    records = tmp_path / "decisions"
+    child = spawn([*new_command, "--dir", str(records)], tmp_path)
+    converse(child, DAEMON_DIALOG[:4])
+    child.expect_exact("How are the peers related?")
+    child.send(CTRL_C)
+    printed = finish(child)
+
+    assert child.exitstatus == 130, printed
+    assert "interrupted: nothing was written" in printed
+    assert not records.exists() or not any(records.iterdir())
