@@ -1,0 +1,55 @@
+"""`adrgen list`: the records in the record folder, whichever tool wrote them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from adrgen.commands.common import config_option, dir_option, format_option, print_json, workspace
+from adrgen.records import RecordInfo, scan_records
+
+PROBLEM_MARK = "!"
+
+
+def record_label(record: RecordInfo) -> str:
+    """`0007`, or the file's id for records named by date or slug; `!` marks a problem."""
+    label = f"{record.number:04d}" if record.number is not None else record.id
+    return f"{label}{PROBLEM_MARK}" if record.problems else label
+
+
+@click.command(name="list")
+@dir_option
+@config_option
+@format_option("table", "json")
+def list_records(records_dir: Path | None, config_path: Path | None, output_format: str) -> None:
+    """List the decision records: number, title, status, date and mechanism.
+
+    Records written by other tools (MADR, adr-tools, log4brains) are listed too. A record
+    adrgen cannot fully read is marked with `!`, and its problems go to stderr.
+
+    \b
+    Examples:
+      adrgen list --dir docs/decisions
+      adrgen list --format json | jq '.[] | select(.status == "accepted") | .title'
+    """
+    ws = workspace(config_path, records_dir=records_dir)
+    records = scan_records(ws.records_dir)
+    for record in records:
+        for problem in record.problems:
+            click.echo(f"warning: {problem}", err=True)
+    if output_format == "json":
+        print_json([record.to_dict() for record in records])
+        return
+    if not records:
+        click.echo(f"{ws.records_dir}: no records yet", err=True)
+        return
+    from adrgen.commands.common import print_table
+
+    print_table(
+        ["number", "title", "status", "date", "mechanism"],
+        [
+            [record_label(r), r.title, r.status or "", r.date or "", r.mechanism or ""]
+            for r in records
+        ],
+    )
