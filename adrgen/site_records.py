@@ -44,6 +44,7 @@ _INLINE_LINK = re.compile(
 _REFERENCE_DEF = re.compile(r"^(?P<lead>\s{0,3}\[[^\]]+\]:\s*)<?(?P<dest>[^\s>]+)>?(?P<rest>.*)$")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _DIGITS = re.compile(r"^\D*0*(\d+)$")
 
 INVERSE = {
@@ -122,6 +123,15 @@ class RecordPage:
     @property
     def status_text(self) -> str | None:
         return self.info.status_text
+
+    @property
+    def status_note(self) -> str | None:
+        """The status as written, when it says more than its first word (`on hold until Q3`);
+        links in it (`Superseded by [X](x.md)`) are shown as relations instead."""
+        written = _LINK_TEXT.sub(r"\1", self.info.status_text or "").strip(" .")
+        if not written or written.lower().startswith(self.info.status or ""):
+            return None
+        return written
 
     @property
     def status_class(self) -> str:
@@ -429,15 +439,17 @@ def _published_target(
     here = posixpath.dirname(page.path)
     if resolved is not None and resolved in by_file:
         return posixpath.relpath(by_file[resolved].path, here) + suffix
-    if (
-        resolved is None
-        or not resolved.is_file()
-        or not resolved.is_relative_to(folder)
-        or resolved.name.startswith(".")
-        or is_record_name(resolved.name)
-        or resolved.suffix.lower() in (".md", ".markdown")
-    ):
-        page.notes.append(f"{page.info.path}: links to {dest}, which is not published")
+    why = None
+    if resolved is None or not resolved.exists():
+        why = "no such file"
+    elif not resolved.is_relative_to(folder) or resolved.name.startswith("."):
+        why = "outside the record folder"
+    elif not resolved.is_file():
+        why = "not a file"
+    elif is_record_name(resolved.name) or resolved.suffix.lower() in (".md", ".markdown"):
+        why = "a markdown file that is not a record"
+    if why:
+        page.notes.append(f"{page.info.path.name}: links to {dest}: {why}, not published")
         return None
     site_path = posixpath.join(DECISIONS, page.source.name, resolved.relative_to(folder).as_posix())
     assets[site_path] = resolved

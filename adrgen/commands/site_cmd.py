@@ -33,11 +33,22 @@ def find_site_config(config: Path | None, cwd: Path | None = None) -> Path:
 
 
 class _Lines(logging.Handler):
-    """mkdocs' messages as its own command line prints them: `LEVEL   -  message`."""
+    """mkdocs' messages as its own command line prints them: `LEVEL   -  message`.
+
+    Errors are kept back: mkdocs follows one with an abort, which becomes adrgen's own
+    one-line message and exit status.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         level = record.levelname
         message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            self.errors.append(message)
+            return
         click.echo(f"{level:<8}-  {message}", err=level != "INFO")
 
 
@@ -47,12 +58,15 @@ def _quiet_theme_notice() -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
-def _logging(verbose: bool) -> None:
+def _logging(verbose: bool) -> _Lines:
     logger = logging.getLogger("mkdocs")
-    if not any(isinstance(h, _Lines) for h in logger.handlers):
-        logger.addHandler(_Lines())
+    for handler in [h for h in logger.handlers if isinstance(h, _Lines)]:
+        logger.removeHandler(handler)
+    handler = _Lines()
+    logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     logger.propagate = False
+    return handler
 
 
 def build_site(
@@ -64,7 +78,7 @@ def build_site(
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    _logging(verbose)
+    lines = _logging(verbose)
     options = {"strict": True} if strict else {}
     if out is not None:
         options["site_dir"] = str(out.resolve())
@@ -76,6 +90,8 @@ def build_site(
     except ConfigurationError as exc:
         raise AdrgenError(f"{config_file}: {exc}") from None
     except Abort as exc:
+        if lines.errors:  # a plugin or the config refused the input (a missing folder, ...)
+            raise AdrgenError("\n".join(lines.errors)) from None
         # --strict turned warnings into a failure: the input was read, the site has problems
         raise AdrgenError(str(exc), exit_code=ExitCode.PROBLEMS_FOUND) from None
     return Path(config.site_dir)
@@ -142,10 +158,10 @@ def serve(config_file: Path | None, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    _logging(False)
+    lines = _logging(False)
     try:
         mkdocs_serve(config_file=str(config), dev_addr=dev_addr, livereload=True)
     except PluginError as exc:
         raise AdrgenError(str(exc)) from None
     except (ConfigurationError, Abort) as exc:
-        raise AdrgenError(f"{config}: {exc}") from None
+        raise AdrgenError("\n".join(lines.errors) or f"{config}: {exc}") from None
