@@ -25,10 +25,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: install Debian's chromium package (browser tests will be skipped)"; fi; }
 
+# the example record is made afresh on each run, so it is always 0001
 run: install
 	$(BIN)/adrgen catalog validate
-	$(BIN)/adrgen catalog list
-	$(BIN)/adrgen recommend --answers examples/answers/cli-build-daemon.yaml
+	rm -rf $(OUT)/decisions
+	$(BIN)/adrgen new --answers examples/answers/cli-build-daemon.yaml --no-input --dir $(OUT)/decisions
+	@echo "The decision record is in $(OUT)/decisions/: $$(ls $(OUT)/decisions)"
 
 lint: install-test
 	$(BIN)/ruff check .

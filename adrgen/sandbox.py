@@ -194,7 +194,9 @@ class RecordEnvironment(ImmutableSandboxedEnvironment):
     def bounded_concat(self, values: Sequence[Any]) -> str:
         total = sum(len(v) if isinstance(v, str) else 0 for v in values)
         if total > self.limits.max_bytes:
-            raise LimitExceeded(f"`~` would make {total} characters (limit {self.limits.max_bytes})")
+            raise LimitExceeded(
+                f"`~` would make {total} characters (limit {self.limits.max_bytes})"
+            )
         return self.check_size("".join(str(v) for v in values), "`~`")
 
     def concat(self, values: Any) -> str:  # block `set`, macros and `filter` blocks

@@ -340,7 +340,7 @@ def test_syntax_errors_and_undefined_variables_name_file_and_line(team: Path, ca
             r"`~` would make",
         ),
         (
-            "{% macro d(n) %}{% if n %}{{ d(n-1) }}{{ d(n-1) }}{% endif %}xxxxxxxx{% endmacro %}{{ d(40) }}",
+            "{% macro d(n) %}{% if n %}{{ d(n-1) }}{{ d(n-1) }}{% endif %}{{ 'x' * 4000 }}{% endmacro %}{{ d(40) }}",
             "limit",
         ),
         ("{{ '%999999999s'|format('x') }}", "filter format"),
