@@ -184,24 +184,31 @@ def _slug(text: str) -> str:
 
 
 def source_names(directories: list[Path], names: list[str | None] | None = None) -> list[str]:
-    """A short, unique, URL-safe name for each folder: its own name, then its parent's."""
+    """A short, unique, URL-safe name for each folder: its own name, and its parents' names
+    for folders whose names would clash (`team-a/adr` and `team-b/adr`: `team-a-adr`, ...)."""
     names = names or [None] * len(directories)
-    chosen: list[str] = []
-    for directory, given in zip(directories, names, strict=True):
-        parts = [p for p in directory.resolve().parts[1:]][::-1]
-        candidate = _slug(given) if given else _slug(parts[0] if parts else "records")
-        depth = 1
-        while (candidate in chosen or candidate in RESERVED_NAMES) and not given:
-            depth += 1
-            if depth <= len(parts):
-                candidate = _slug("-".join(reversed(parts[:depth])))
-            else:
-                candidate = f"{candidate}-{depth}"
-        if candidate in RESERVED_NAMES or candidate in chosen:
-            candidate = f"{candidate}-records"
-        if candidate in chosen:
-            raise AdrgenError(f"record folders: the name {candidate!r} is given twice")
-        chosen.append(candidate)
+    parts = [list(reversed(d.resolve().parts[1:])) or ["records"] for d in directories]
+    depth = [1] * len(directories)
+
+    def candidate(index: int) -> str:
+        if names[index]:
+            return _slug(names[index])
+        name = _slug("-".join(reversed(parts[index][: depth[index]])))
+        return f"{name}-records" if name in RESERVED_NAMES else name
+
+    while True:
+        chosen = [candidate(i) for i in range(len(directories))]
+        clashing = [i for i, name in enumerate(chosen) if chosen.count(name) > 1]
+        growable = [i for i in clashing if not names[i] and depth[i] < len(parts[i])]
+        if not growable:
+            break
+        for i in growable:
+            depth[i] += 1
+    for index, name in enumerate(chosen):
+        if chosen.count(name) > 1:
+            raise AdrgenError(
+                f"records: {directories[index]}: the name {name!r} is used by another folder"
+            )
     return chosen
 
 
