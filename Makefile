@@ -31,6 +31,7 @@ run: install
 	rm -rf $(OUT)/decisions
 	$(BIN)/adrgen new --answers examples/answers/cli-build-daemon.yaml --no-input --dir $(OUT)/decisions
 	@echo "The decision record is in $(OUT)/decisions/: $$(ls $(OUT)/decisions)"
+	$(BIN)/adrgen site build --config site/mkdocs.yml --out $(OUT)/site
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -48,7 +48,7 @@ def _records(folder: Path) -> dict[str, str]:
             date="2024-02-11",
             context="Short-lived clients ask the resident daemon for zeppelinium artefacts.",
             tags=("build", "daemon"),
-            body_extra="\n```mermaid\ngraph LR\n  cli --> daemon\n```\n",
+            body_extra="\n```mermaid\ngraph LR\n  cli --> daemon\n```\n\n![the flow](img/flow.svg)\n",
         ),
         adrgen_record(
             folder,
@@ -71,6 +71,11 @@ def _records(folder: Path) -> dict[str, str]:
             body_extra="\n[click me](javascript:alert(1)) and <script>alert(2)</script>\n",
         ),
     ]
+    (folder / "img").mkdir()
+    (folder / "img" / "flow.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
+        '<rect width="120" height="40" fill="#1565c0"/></svg>'
+    )
     return {p.read_text().split("\n# ", 1)[1].split("\n")[0]: p.stem for p in made}
 
 
