@@ -344,3 +344,30 @@ def test_300_record_site_pages_do_not_each_list_every_record(tmp_path) -> None:
             continue  # the tags index lists each tagged record once, on one page
         assert len(linked_records(page)) <= 100, page
     assert len(log_rows(site_dir)) == 300
+
+
+def test_plugin_in_a_site_without_nav_and_with_named_folders(tmp_path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Team site\n")
+    (docs / "runbook.md").write_text("# Runbook\n")
+    for team in ("payments", "search"):
+        generated_records(tmp_path / team / "adr", 3)
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: team\ndocs_dir: docs\nsite_dir: {tmp_path / 'out'}\n"
+        "theme: {name: material, font: false}\n"
+        "plugins:\n  - search\n  - tags\n  - adrgen:\n"
+        f"      catalog: {REPO / 'catalog'}\n"
+        "      records:\n        - Payments team: payments/adr\n        - search/adr\n"
+        "      decisions_nav_title: Our decisions\n"
+    )
+    site_dir = build_in_process(tmp_path / "mkdocs.yml", strict=True)
+    home = (site_dir / "index.html").read_text()
+    for title in ("Runbook", "IPC catalog", "Our decisions", "Decision log", "Unix domain sockets"):
+        assert f"{title}\n" in home or f">{title}<" in home, title
+    assert (
+        site_dir / "decisions" / "payments-team" / "0001-generated-decision-1-about-component-1"
+    ).is_dir()
+    assert (site_dir / "decisions" / "adr").is_dir()
+    rows = log_rows(site_dir)
+    assert len(rows) == 6 and {row[6] for row in rows} == {"payments-team", "adr"}
