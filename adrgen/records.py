@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+import stat
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -315,25 +316,61 @@ def parse_record(path: Path, text: str | None = None) -> RecordInfo:
     return record
 
 
+def _unreadable(path: Path, problem: str) -> RecordInfo:
+    record = RecordInfo(path=path, id=path.stem, number=number_of(path.name), title=path.stem)
+    record.problems.append(problem)
+    return record
+
+
+def record_to_cache(record: RecordInfo) -> dict[str, Any]:
+    data = asdict(record)
+    data["path"] = record.path.name
+    return data
+
+
+def record_from_cache(directory: Path, data: dict[str, Any]) -> RecordInfo:
+    fields = dict(data)
+    fields["path"] = directory / data["path"]
+    fields["links"] = [Link(**link) for link in data["links"]]
+    return RecordInfo(**fields)
+
+
 def scan_records(directory: Path) -> list[RecordInfo]:
-    """Every record in a folder, each parsed on its own: a broken file becomes a problem."""
+    """Every record in a folder, each parsed on its own: a broken file becomes a problem.
+
+    Files unchanged since the last scan come from the record cache instead of being parsed.
+    """
+    from adrgen import record_cache
+
+    cached = record_cache.load(directory)
+    fresh: dict[str, Any] = {}
     records = []
     for path in record_paths(directory):
-        if path.is_symlink():
-            record = RecordInfo(
-                path=path, id=path.stem, number=number_of(path.name), title=path.stem
-            )
-            record.problems.append(f"{path}: is a symbolic link; not followed")
-            records.append(record)
+        try:
+            mode = path.lstat()
+        except OSError as exc:
+            records.append(_unreadable(path, f"{path}: cannot read: {exc.strerror}"))
             continue
-        if not path.is_file():
-            record = RecordInfo(
-                path=path, id=path.stem, number=number_of(path.name), title=path.stem
-            )
-            record.problems.append(f"{path}: not a regular file")
-            records.append(record)
+        if stat.S_ISLNK(mode.st_mode):
+            records.append(_unreadable(path, f"{path}: is a symbolic link; not followed"))
             continue
-        records.append(parse_record(path))
+        if not stat.S_ISREG(mode.st_mode):
+            records.append(_unreadable(path, f"{path}: not a regular file"))
+            continue
+        key = record_cache.stat_key(mode)
+        entry = cached.get(path.name)
+        if entry and entry.get("stat") == key:
+            try:
+                records.append(record_from_cache(directory, entry["record"]))
+                fresh[path.name] = entry
+                continue
+            except (KeyError, TypeError):
+                pass  # a damaged entry: parse the file again
+        record = parse_record(path)
+        records.append(record)
+        fresh[path.name] = {"stat": key, "record": record_to_cache(record)}
+    if fresh != cached:
+        record_cache.save(directory, fresh)
     return records
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,12 @@ from adrgen import resources
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 CORPORA = SHARED / "adr-corpora"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_record_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the record cache of test runs out of the user's cache folder."""
+    os.environ["ADRGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("record-cache"))
 
 
 @pytest.fixture
