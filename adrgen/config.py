@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -10,14 +11,16 @@ from typing import Literal
 from pydantic import Field, ValidationError
 
 from adrgen import resources
-from adrgen.errors import AdrgenError, ValidationProblems
+from adrgen.errors import AdrgenError, ValidationProblems, location
 from adrgen.models import Catalog, Strict
 from adrgen.validation import describe_errors
-from adrgen.yamlsafe import load_file
+from adrgen.yamlsafe import LineMap, load_file
 
 CONFIG_NAME = ".adrgen.yaml"
 DEFAULT_RECORDS = "docs/decisions"
 DEFAULT_TEMPLATE = "madr"
+# a template is named by its file name without .md.j2, never by a path
+TEMPLATE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$"
 
 
 class ExtraField(Strict):
@@ -34,8 +37,8 @@ class ExtraField(Strict):
 
 class TeamConfig(Strict):
     team: str | None = None
-    records: str = DEFAULT_RECORDS
-    template: str = Field(DEFAULT_TEMPLATE, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
+    records: str = Field(DEFAULT_RECORDS, min_length=1)
+    template: str = Field(DEFAULT_TEMPLATE, pattern=TEMPLATE_NAME_PATTERN)
     templates: str | None = None
     catalog: str | None = None
     overlay: str | None = None
@@ -53,13 +56,67 @@ def find_config(start: Path | None = None) -> Path | None:
 
 
 def load_config(path: Path) -> TeamConfig:
+    """Read and validate a team config; every problem is one `file:line: key: problem` line."""
     data, lines = load_file(path)
     if data is None:
-        return TeamConfig()
+        return TeamConfig()  # an empty (or all-comment) file means every default
     try:
-        return TeamConfig.model_validate(data)
+        config = TeamConfig.model_validate(data)
     except ValidationError as exc:
-        raise ValidationProblems(describe_errors(exc, path, lines)) from None
+        problems = [_say_which_name(p) for p in describe_errors(exc, path, lines)]
+        raise ValidationProblems(problems) from None
+    problems = _field_problems(config, path, lines)
+    if problems:
+        raise ValidationProblems(problems)
+    return config
+
+
+_GENERIC_NAME_PROBLEM = "is not a valid identifier (lower-case letters, digits and dashes)"
+_NAME_PROBLEMS = {
+    "template": "is not a template name (a file name without .md.j2: letters, digits, '.', '_', '-')",
+    "name": "is not a field name (lower-case letters, digits and '_', starting with a letter)",
+}
+
+_NAMED_FIELD = re.compile(r":\d+: (?:fields\.\d+\.)?(template|name): ")
+
+
+def _say_which_name(problem: str) -> str:
+    """The catalog's wording for a bad id, made right for template and field names."""
+    named = _NAMED_FIELD.search(problem)
+    if not problem.endswith(_GENERIC_NAME_PROBLEM) or not named:
+        return problem
+    better = _NAME_PROBLEMS[named.group(1)]
+    return problem.removesuffix(_GENERIC_NAME_PROBLEM) + better
+
+
+def _field_problems(config: TeamConfig, path: Path, lines: LineMap) -> list[str]:
+    """What the models cannot check alone: unique field names, choices that can be chosen."""
+    problems: list[str] = []
+    if ".." in config.template:
+        problems.append(
+            f"{location(path, lines.line_of(('template',)))}: template: "
+            f"{config.template!r} {_NAME_PROBLEMS['template']}"
+        )
+    seen: set[str] = set()
+    for index, extra in enumerate(config.fields):
+
+        def at(key: str, index: int = index) -> str:
+            return f"{location(path, lines.line_of(('fields', index, key)))}: fields.{index}.{key}"
+
+        if extra.name in seen:
+            problems.append(f"{at('name')}: {extra.name!r} is defined twice")
+        seen.add(extra.name)
+        if extra.type == "choice" and not extra.choices:
+            problems.append(f"{at('choices')}: a choice field needs at least one choice")
+        if extra.type != "choice" and extra.choices:
+            problems.append(f"{at('choices')}: only a field of type choice has choices")
+        if (
+            extra.type == "choice"
+            and extra.default is not None
+            and extra.default not in extra.choices
+        ):
+            problems.append(f"{at('default')}: {extra.default!r} is not one of the choices")
+    return problems
 
 
 @dataclass

@@ -1,0 +1,35 @@
+"""`adrgen init`: write a commented `.adrgen.yaml` for a team."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option("--team", help="The team's name, noted in its records and on the site.")
+@click.option(
+    "--records",
+    "records_dir",
+    metavar="DIR",
+    help="Folder for the team's decision records, relative to this folder (default: docs/decisions).",
+)
+@click.option("--force", is_flag=True, help="Replace an existing .adrgen.yaml.")
+def init(team: str | None, records_dir: str | None, force: bool) -> None:
+    """Write a commented .adrgen.yaml in the working directory, every setting explained.
+
+    Refuses to replace an existing .adrgen.yaml unless --force is given.
+
+    \b
+    Example:
+      adrgen init --team payments --records docs/adr
+    """
+    from adrgen.config_init import enclosing_config, write_config
+
+    folder = Path.cwd()
+    path = write_config(folder, team=team, records=records_dir, force=force)
+    click.echo(f"wrote {path}")
+    shadowed = enclosing_config(folder)
+    if shadowed is not None:
+        click.echo(f"note: commands run here now use it instead of {shadowed}")
