@@ -11,6 +11,8 @@ from pathlib import Path
 import markdown
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from adrgen.cli import cli
 from adrgen.records import parse_record, split_front_matter
@@ -505,3 +507,81 @@ def test_the_committed_examples_are_what_adrgen_makes_today(
         )
     templates = [front_and_body((tmp_path / name).read_text())[0]["template"] for name in made]
     assert templates == ["madr", "nygard", "y-statement"]
+
+
+# --- the interactive path, and any text at all ----------------------------------------------
+
+
+def test_the_interview_answers_are_written(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from adrgen import interview
+    from adrgen.models import Answers
+
+    seen = {}
+
+    def fake_interview(ws: object, prefill: dict | None) -> Answers:
+        seen["prefill"] = prefill
+        return Answers.model_validate({**(prefill or {}), "title": "Asked in a terminal"})
+
+    monkeypatch.setattr(interview, "stdin_is_interactive", lambda: True)
+    monkeypatch.setattr(interview, "run_interview", fake_interview)
+    result = new(runner, "--answers", CLI_DAEMON, "--dir", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert seen["prefill"]["facts"]["relationship"] == "client-daemon"
+    assert [p.name for p in tmp_path.iterdir()] == ["0001-asked-in-a-terminal.md"]
+
+
+def test_ctrl_c_in_the_interview_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from adrgen import interview
+    from adrgen.cli import main
+
+    def interrupted(ws: object, prefill: dict | None) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(interview, "stdin_is_interactive", lambda: True)
+    monkeypatch.setattr(interview, "run_interview", interrupted)
+    with pytest.raises(SystemExit) as exited:
+        main(["new", "--dir", str(tmp_path / "d")])
+    assert exited.value.code == 130
+    assert "interrupted: nothing was written" in capsys.readouterr().err
+    assert not (tmp_path / "d").exists()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    title=st.text(min_size=1, max_size=120),
+    context=st.text(max_size=300),
+    deciders=st.lists(st.text(min_size=1, max_size=30), max_size=3),
+)
+def test_any_text_round_trips_and_stays_text(
+    title: str, context: str, deciders: list[str], tmp_path: Path
+) -> None:
+    from pydantic import ValidationError
+
+    from adrgen.config import resolve_workspace
+    from adrgen.models import Answers
+    from adrgen.new_record import plan_record, write_new_record
+
+    try:
+        answers = Answers.model_validate(
+            {"title": title, "context": context, "deciders": deciders, "facts": facts()}
+        )
+    except ValidationError:
+        assume(False)  # text that cleans to nothing is refused, as tested above
+    folder = tmp_path / f"d{abs(hash((title, context, tuple(deciders))))}"
+    ws = resolve_workspace(cwd=tmp_path, records_dir=folder)
+    path, _ = write_new_record(plan_record(ws, answers, date="2026-11-25"), folder)
+    assert path.parent == folder and len(path.name.encode()) <= 120
+    assert re.fullmatch(r"0001-[a-z0-9]+(-[a-z0-9]+)*\.md", path.name)
+    meta, body = front_and_body(path.read_text(encoding="utf-8"))
+    assert meta["title"] == answers.title and meta["deciders"] == answers.deciders
+    assert meta["answers"]["context"] == answers.context
+    assert not re.search(r"<[A-Za-z/!?]", body)
+    assert len([line for line in body.split("\n") if line.startswith("# ")]) == 1
+    positions = [body.split("\n").index(section) for section in MADR_SECTIONS]
+    assert positions == sorted(positions)
