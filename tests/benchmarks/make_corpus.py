@@ -15,10 +15,34 @@ from pathlib import Path
 
 from adrgen.yamlsafe import dump
 
-WORDS = (
-    "build daemon plugin host sidecar socket pipeline frame buffer reload worker queue cache "
-    "index journal agent broker codec render audio video metrics log shard replica scheduler"
-).split()
+WORDS = [
+    "build",
+    "daemon",
+    "plugin",
+    "host",
+    "sidecar",
+    "socket",
+    "pipeline",
+    "frame",
+    "buffer",
+    "reload",
+    "worker",
+    "queue",
+    "cache",
+    "index",
+    "journal",
+    "agent",
+    "broker",
+    "codec",
+    "render",
+    "audio",
+    "video",
+    "metrics",
+    "log",
+    "shard",
+    "replica",
+    "scheduler",
+]
 FACT_SETS = [
     ({"relationship": "client-daemon"}, "unix-sockets"),
     ({"relationship": "pipeline", "data_volume": "moderate"}, "pipes"),
@@ -54,9 +78,11 @@ def _slug(title: str) -> str:
 
 def _madr_body(title: str, mechanism: str, context: str, link_lines: list[str]) -> str:
     return (
-        f"# {title}\n\n" + "".join(f"{line}\n\n" for line in link_lines) + "## Context and Problem Statement\n\n"
+        f"# {title}\n\n"
+        + "".join(f"{line}\n\n" for line in link_lines)
+        + "## Context and Problem Statement\n\n"
         f"{context}\n\n## Decision Drivers\n\n* isolation\n* simplicity\n\n## Considered Options\n\n"
-        f"* {mechanism}\n* pipes\n\n## Decision Outcome\n\nChosen option: \"{mechanism}\".\n\n"
+        f'* {mechanism}\n* pipes\n\n## Decision Outcome\n\nChosen option: "{mechanism}".\n\n'
         "### Consequences\n\n* Good, because it is simple.\n\n### Confirmation\n\nDesign review.\n\n"
         "## Pros and Cons of the Options\n\n### pipes\n\n* Good, because lowest ceremony\n\n"
         "## More Information\n\nGenerated for benchmarks.\n"
@@ -146,7 +172,9 @@ def make_corpus(out: Path, count: int, seed: int = 7) -> list[Path]:
             text = text.replace("\nstatus: accepted\n", "\nstatus: superseded\n", 1)
             text = text.replace("\nstatus: proposed\n", "\nstatus: superseded\n", 1)
         else:
-            text = text.replace("\n## Context", f"\nSuperseded by [{successor}]({successor})\n\n## Context", 1)
+            text = text.replace(
+                "\n## Context", f"\nSuperseded by [{successor}]({successor})\n\n## Context", 1
+            )
         path.write_text(text)
     return paths
 

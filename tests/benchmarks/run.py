@@ -1,0 +1,294 @@
+"""Benchmarks: wall time and peak memory of adrgen's commands at N records, with baselines.
+
+    make bench                      # N = 100, 1000, 5000
+    python tests/benchmarks/run.py --sizes 100 1000 --repeat 3
+
+Every figure is the median of several runs, measured with /usr/bin/time (wall seconds and
+maximum resident set size); each is printed beside the baseline measured in the same run.
+The table is printed and written to benchmarks/results.json (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+from make_corpus import make_corpus  # noqa: E402
+
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+ADRGEN = str(BIN / "adrgen")
+MKDOCS = str(BIN / "mkdocs")
+TIME = "/usr/bin/time"
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+
+SITE_CONFIG = """site_name: bench
+site_dir: {out}
+docs_dir: docs
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - tags
+  - adrgen:
+      records:
+        - {records}
+markdown_extensions:
+  - admonition
+  - attr_list
+  - tables
+  - pymdownx.superfences:
+      custom_fences:
+        - name: mermaid
+          class: mermaid
+          format: !!python/name:pymdownx.superfences.fence_code_format
+"""
+
+STOCK_CONFIG = """site_name: stock
+site_dir: {out}
+docs_dir: docs
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+nav:
+{nav}
+"""
+
+ANSWERS = REPO / "examples" / "answers" / "cli-build-daemon.yaml"
+
+
+def measure(args: list[str], repeat: int, cwd: Path | None = None, setup=None) -> dict:
+    """Median wall time (s) and median peak RSS (MB) of a command over `repeat` runs."""
+    times, memory = [], []
+    for _ in range(repeat):
+        if setup:
+            setup()
+        with tempfile.NamedTemporaryFile("r") as report:
+            started = time.perf_counter()
+            result = subprocess.run(
+                [TIME, "-f", "%M", "-o", report.name, *args],
+                cwd=cwd,
+                env=ENV,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            elapsed = time.perf_counter() - started
+            peak_kb = int(report.read().strip().splitlines()[-1] or 0)
+        if result.returncode not in (0, 1):  # lint exits 1 when it finds problems
+            raise SystemExit(f"failed ({result.returncode}): {' '.join(args)}\n{result.stderr}")
+        times.append(elapsed)
+        memory.append(peak_kb / 1024)
+    return {
+        "seconds": statistics.median(times),
+        "peak_mb": statistics.median(memory),
+        "runs": repeat,
+    }
+
+
+def folder_size(path: Path) -> tuple[float, int]:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files) / 1e6, len(files)
+
+
+def bench_size(n: int, work: Path, repeat: int, stock_limit: int) -> dict:
+    records = work / f"records-{n}"
+    make_corpus(records, n)
+    results: dict[str, dict] = {}
+
+    def run(name: str, args: list[str], times: int = repeat, **kw) -> None:
+        results[name] = measure(args, times, **kw)
+        print(
+            f"  {name:<28} {results[name]['seconds']:7.3f} s  {results[name]['peak_mb']:7.1f} MB",
+            flush=True,
+        )
+
+    run("adrgen catalog validate", [ADRGEN, "catalog", "validate"])
+    run("adrgen recommend", [ADRGEN, "recommend", "--answers", str(ANSWERS)])
+    scratch = work / f"new-{n}"
+
+    def fresh_copy() -> None:
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.copytree(records, scratch)
+
+    run(
+        "adrgen new --no-input",
+        [ADRGEN, "new", "--answers", str(ANSWERS), "--no-input", "--dir", str(scratch)],
+        setup=fresh_copy,
+    )
+    subprocess.run(
+        [ADRGEN, "list", "--dir", str(records)], env=ENV, capture_output=True
+    )  # warm the cache
+    run("adrgen list", [ADRGEN, "list", "--dir", str(records)])
+    run("adrgen lint", [ADRGEN, "lint", "--dir", str(records)])
+    cold_env_dir = work / "cold-cache"
+
+    def drop_cache() -> None:
+        shutil.rmtree(cold_env_dir, ignore_errors=True)
+        ENV["ADRGEN_CACHE_DIR"] = str(cold_env_dir)
+
+    saved_cache = ENV.get("ADRGEN_CACHE_DIR")
+    run("adrgen lint (cold cache)", [ADRGEN, "lint", "--dir", str(records)], setup=drop_cache)
+    if saved_cache is None:
+        ENV.pop("ADRGEN_CACHE_DIR", None)
+    else:
+        ENV["ADRGEN_CACHE_DIR"] = saved_cache
+
+    site = work / f"site-{n}"
+    (site / "docs").mkdir(parents=True, exist_ok=True)
+    (site / "docs" / "index.md").write_text("# Decisions\n")
+    out = site / "public"
+    (site / "mkdocs.yml").write_text(SITE_CONFIG.format(out=out, records=records))
+    site_runs = max(1, repeat // 2) if n >= 5000 else repeat
+    run(
+        "adrgen site build",
+        [ADRGEN, "site", "build", "--config", str(site / "mkdocs.yml")],
+        site_runs,
+    )
+    results["adrgen site build"]["output_mb"], results["adrgen site build"]["files"] = folder_size(
+        out
+    )
+    run("mkdocs build (plugin)", [MKDOCS, "build", "-q", "-f", str(site / "mkdocs.yml")], site_runs)
+
+    if n <= stock_limit:
+        stock = work / f"stock-{n}"
+        docs = stock / "docs"
+        docs.mkdir(parents=True, exist_ok=True)
+        nav = []
+        for path in sorted(records.glob("*.md")):
+            shutil.copyfile(path, docs / path.name)
+            nav.append(f"  - {path.stem}: {path.name}")
+        stock_out = stock / "public"
+        (stock / "mkdocs.yml").write_text(STOCK_CONFIG.format(out=stock_out, nav="\n".join(nav)))
+        run(
+            "stock material, all in nav",
+            [MKDOCS, "build", "-q", "-f", str(stock / "mkdocs.yml")],
+            1,
+        )
+        results["stock material, all in nav"]["output_mb"], _ = folder_size(stock_out)
+    return results
+
+
+def baselines(repeat: int) -> dict:
+    names = {
+        "python -c pass": [PYTHON, "-c", "pass"],
+        "import click": [PYTHON, "-c", "import click"],
+        "import pydantic, jinja2, yaml, click": [
+            PYTHON,
+            "-c",
+            "import pydantic, jinja2, yaml, click",
+        ],
+        "adrgen --help": [ADRGEN, "--help"],
+    }
+    results = {}
+    for name, args in names.items():
+        results[name] = measure(args, repeat)
+        print(f"  {name:<36} {results[name]['seconds']:7.3f} s", flush=True)
+    return results
+
+
+def report(base: dict, sizes: dict[int, dict]) -> None:
+    floor_cli = base["import click"]["seconds"]
+    floor_lib = base["import pydantic, jinja2, yaml, click"]["seconds"]
+    print("\nStart-up (medians; ratio to the floor measured in this run)")
+    print(
+        f"  adrgen --help           {base['adrgen --help']['seconds']:.3f} s  = {base['adrgen --help']['seconds'] / floor_cli:.2f} x import click"
+    )
+    for n, results in sizes.items():
+        for name in ("adrgen recommend", "adrgen new --no-input", "adrgen catalog validate"):
+            value = results[name]["seconds"]
+            print(
+                f"  {name:<22} N={n:<5} {value:.3f} s  = {value / floor_lib:.2f} x import pydantic, jinja2, yaml, click"
+            )
+    print("\nRecords (medians)")
+    header = f"  {'command':<28}" + "".join(f"{'N=' + str(n):>16}" for n in sizes)
+    print(header)
+    names = [k for k in next(iter(sizes.values()))]
+    for name in names:
+        row = f"  {name:<28}"
+        for results in sizes.values():
+            value = results.get(name)
+            row += (
+                f"{value['seconds']:>9.2f} s {value['peak_mb']:>4.0f}MB" if value else f"{'-':>16}"
+            )
+        print(row)
+    ns = sorted(sizes)
+    if len(ns) >= 2:
+        lo, hi = ns[-2], ns[-1]
+        print(f"\nGrowth from N={lo} to N={hi} (x{hi / lo:.0f} records)")
+        for name in ("adrgen list", "adrgen lint", "adrgen site build"):
+            ratio = sizes[hi][name]["seconds"] / sizes[lo][name]["seconds"]
+            print(f"  {name:<28} x{ratio:.1f}")
+    for n, results in sizes.items():
+        site = results["adrgen site build"]
+        print(
+            f"\nSite at N={n}: {site['output_mb']:.1f} MB in {site['files']} files, peak {site['peak_mb']:.0f} MB"
+        )
+        if "stock material, all in nav" in results:
+            stock = results["stock material, all in nav"]
+            print(
+                f"  stock material with every record in the nav: {stock['seconds']:.1f} s, {stock['output_mb']:.1f} MB"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark adrgen at several record counts.")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--stock-limit", type=int, default=1000, help="largest N for the stock mkdocs baseline"
+    )
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results.json")
+    args = parser.parse_args()
+    if not Path(TIME).exists():
+        raise SystemExit(f"{TIME} is needed (Debian package `time`)")
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="adrgen-bench-") as tmp:
+        work = Path(tmp)
+        ENV["ADRGEN_CACHE_DIR"] = str(work / "cache")
+        print(
+            f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        )
+        print("baselines")
+        base = baselines(args.repeat)
+        sizes = {}
+        for n in args.sizes:
+            print(f"N = {n}")
+            sizes[n] = bench_size(n, work, args.repeat, args.stock_limit)
+        report(base, sizes)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        json.dumps(
+            {
+                "machine": {
+                    "arch": platform.machine(),
+                    "cores": os.cpu_count(),
+                    "python": platform.python_version(),
+                },
+                "baselines": base,
+                "sizes": {str(n): r for n, r in sizes.items()},
+                "total_seconds": time.time() - started,
+            },
+            indent=2,
+        )
+    )
+    print(f"\nwritten to {args.out} in {time.time() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
