@@ -220,3 +220,21 @@ def test_adrgen_records_read_back(tmp_path: Path) -> None:
     assert (record.mechanism, record.outcome) == ("unix-sockets", "ipc")
     front = path.read_text().split("\n---\n")[0].removeprefix("---\n")
     assert parse_text(front)[0] == meta
+
+
+def test_a_writer_killed_mid_write_leaves_no_record_and_no_lasting_debris(tmp_path: Path) -> None:
+    # the process dies after the temporary file is complete and before it gets its name
+    code = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from adrgen import records_write\n"
+        "records_write._link_into_place = lambda temp, target: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "records_write.write_record(Path(sys.argv[1]), 'Killed', lambda n: 'x' * 100000)\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True)
+    assert killed.returncode == -9
+    left = [p.name for p in tmp_path.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".0001-killed.md.tmp-")  # hidden, not a record
+    path = write_record(tmp_path, "Next", _text)
+    assert path.name == "0001-next.md"  # the dead writer's number was never taken
+    assert [p.name for p in tmp_path.iterdir()] == ["0001-next.md"]
