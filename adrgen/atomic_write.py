@@ -1,11 +1,13 @@
 """Write a whole file or nothing: readers never see half a file, and no file is clobbered
-unless the caller says so."""
+unless the caller says so. Writers to one folder take turns with `folder_lock`."""
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from adrgen.errors import AdrgenError
@@ -30,8 +32,12 @@ def write_text_atomic(path: Path, text: str, *, overwrite: bool = False) -> None
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        # mkstemp makes the file private; give it the mode any new file would have
-        os.chmod(temp, 0o666 & ~_umask())
+        # mkstemp makes the file private: keep a replaced file's mode, else the usual one
+        try:
+            mode = path.stat().st_mode & 0o7777 if overwrite else 0o666 & ~_umask()
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(temp, mode)
         if overwrite:
             os.replace(temp, path)
         else:
@@ -60,3 +66,20 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+@contextlib.contextmanager
+def folder_lock(directory: Path) -> Iterator[None]:
+    """Hold a folder's lock: one writer at a time decides record numbers and edits files.
+
+    The folder itself is locked, so no lock file is left among the records.
+    """
+    try:
+        handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise AdrgenError(f"{directory}: cannot lock the record folder: {exc.strerror}") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)

@@ -7,15 +7,12 @@ half of either.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
 import re
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 from adrgen import record_edit
+from adrgen.atomic_write import folder_lock, write_text_atomic
 from adrgen.errors import AdrgenError
 from adrgen.records import MAX_RECORD_BYTES, RecordInfo, highest_number, number_of, scan_records
 from adrgen.yamlsafe import read_text
@@ -45,21 +42,6 @@ _VISIBLE = {
 }
 
 
-@contextlib.contextmanager
-def folder_lock(directory: Path) -> Iterator[None]:
-    """Hold the record folder's lock: one writer at a time decides numbers and edits files."""
-    # the folder itself is locked, so no lock file is left among the records
-    try:
-        handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError as exc:
-        raise AdrgenError(f"{directory}: cannot lock the record folder: {exc.strerror}") from None
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)
-
-
 def lifecycle_status(record: RecordInfo) -> str:
     status = (record.status or "proposed").lower()
     return STATUS_ALIASES.get(status, status)
@@ -81,23 +63,6 @@ def find_record(records: list[RecordInfo], ref: str, directory: Path) -> RecordI
             "name one by its file name, or run `adrgen renumber FILE`"
         )
     return matches[0]
-
-
-def _replace_file(path: Path, text: str) -> None:
-    """Atomically replace a record, keeping its permissions."""
-    mode = path.stat().st_mode & 0o7777
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp_name, mode)
-        os.replace(temp_name, path)
-    except OSError as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise AdrgenError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def _read(record: RecordInfo) -> str:
@@ -153,7 +118,9 @@ def set_status(directory: Path, ref: str, status: str) -> RecordInfo:
     with folder_lock(directory):
         record = find_record(scan_records(directory), ref, directory)
         _check_transition(record, status)
-        _replace_file(record.path, record_edit.set_status(_read(record), status))
+        write_text_atomic(
+            record.path, record_edit.set_status(_read(record), status), overwrite=True
+        )
     return record
 
 
@@ -175,8 +142,8 @@ def supersede(directory: Path, old_ref: str, new_ref: str) -> tuple[RecordInfo, 
         new_text = _with_relation(
             new_text, "supersedes", old, in_front_matter=record_edit.has_front_matter(new_text)
         )
-        _replace_file(old.path, old_text)
-        _replace_file(new.path, new_text)
+        write_text_atomic(old.path, old_text, overwrite=True)
+        write_text_atomic(new.path, new_text, overwrite=True)
     return old, new
 
 
@@ -198,8 +165,8 @@ def link(directory: Path, a_ref: str, b_ref: str, kind: str) -> tuple[RecordInfo
         b_text = _with_relation(
             b_text, LINK_KINDS[kind], a, in_front_matter=record_edit.has_front_matter(b_text)
         )
-        _replace_file(a.path, a_text)
-        _replace_file(b.path, b_text)
+        write_text_atomic(a.path, a_text, overwrite=True)
+        write_text_atomic(b.path, b_text, overwrite=True)
     return a, b
 
 
@@ -227,19 +194,9 @@ def renumber(directory: Path, ref: str) -> tuple[Path, Path]:
                 count=1,
                 flags=re.MULTILINE,
             )
-        handle, temp_name = tempfile.mkstemp(
-            prefix=f".{new_path.name}.", suffix=".tmp", dir=directory
-        )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
-            os.chmod(temp_name, record.path.stat().st_mode & 0o7777)
-            os.link(temp_name, new_path)  # never overwrites: the new name must be free
-        except FileExistsError:
-            raise AdrgenError(f"{new_path}: already exists") from None
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp_name)
+        mode = record.path.stat().st_mode & 0o7777
+        write_text_atomic(new_path, text)  # never overwrites: the new name must be free
+        os.chmod(new_path, mode)
         os.unlink(record.path)
         for other in records:
             if other.path == record.path or other.path.is_symlink() or not other.path.is_file():
@@ -253,5 +210,5 @@ def renumber(directory: Path, ref: str) -> tuple[Path, Path]:
                 flags=re.MULTILINE,
             )
             if updated != other_text:
-                _replace_file(other.path, updated)
+                write_text_atomic(other.path, updated, overwrite=True)
     return record.path, new_path

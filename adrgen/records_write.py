@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from adrgen.atomic_write import folder_lock
 from adrgen.errors import AdrgenError
-from adrgen.lifecycle import folder_lock
 from adrgen.records import highest_number
 from adrgen.slugs import record_file_name
 from adrgen.yamlsafe import dump

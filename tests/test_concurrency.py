@@ -7,20 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from factsets import CLI_TO_DAEMON
+
 from adrgen.records import parse_record, split_front_matter
 from adrgen.yamlsafe import dump, parse_text
 
 PROCESSES = 20
-FACTS = {
-    "same_host": True,
-    "same_runtime": False,
-    "process_isolation": True,
-    "relationship": "client-daemon",
-    "data_volume": "low",
-    "rpc_semantics": False,
-    "cross_team": False,
-    "notify_only": False,
-}
+FACTS = CLI_TO_DAEMON
 
 
 def test_twenty_writers_at_once_get_twenty_numbers(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from factsets import facts
 
 from adrgen.catalog import load_catalog
 from adrgen.cli import cli
@@ -21,21 +22,6 @@ DIFFERS: dict[str, str] = {}
 @pytest.fixture(scope="module")
 def catalog():
     return load_catalog()
-
-
-def facts(**values) -> dict:
-    base = {
-        "same_host": True,
-        "same_runtime": False,
-        "process_isolation": True,
-        "relationship": "client-daemon",
-        "data_volume": "low",
-        "rpc_semantics": False,
-        "cross_team": False,
-        "notify_only": False,
-    }
-    base.update(values)
-    return base
 
 
 def answers(**fact_values) -> Answers:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from factsets import CLI_TO_DAEMON
 
 DRIVER = Path(__file__).with_name("interview_driver.py")
 ENTER = "\r"
@@ -86,16 +87,7 @@ def test_a_full_interview_in_a_terminal(tmp_path):
     assert answers == json.loads(out.read_text(encoding="utf-8"))
     assert answers["title"] == "CLI talks to the local build daemon"
     assert answers["deciders"] == ["ana", "bo"]
-    assert answers["facts"] == {
-        "same_host": True,
-        "same_runtime": False,
-        "process_isolation": True,
-        "relationship": "client-daemon",
-        "data_volume": "low",
-        "rpc_semantics": False,
-        "cross_team": False,
-        "notify_only": False,
-    }
+    assert answers["facts"] == CLI_TO_DAEMON
     assert answers["choice"] is None
 
 

@@ -5,20 +5,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from factsets import CLI_TO_DAEMON
 
 from adrgen.cli import cli
 from adrgen.yamlsafe import dump
 
-FACTS = {
-    "same_host": True,
-    "same_runtime": False,
-    "process_isolation": True,
-    "relationship": "client-daemon",
-    "data_volume": "low",
-    "rpc_semantics": False,
-    "cross_team": False,
-    "notify_only": False,
-}
+FACTS = CLI_TO_DAEMON
 
 
 def adrgen_record(folder: Path, number: int, slug: str, **overrides) -> Path:

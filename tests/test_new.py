@@ -11,6 +11,7 @@ from pathlib import Path
 import markdown
 import pytest
 from click.testing import CliRunner
+from factsets import facts
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -38,20 +39,6 @@ EXAMPLE_RECORDS = [
     ("video-frame-pipeline", "nygard"),
     ("billing-in-another-data-centre", "y-statement"),
 ]
-
-
-def facts(**values: object) -> dict:
-    base = {
-        "same_host": True,
-        "same_runtime": False,
-        "process_isolation": True,
-        "relationship": "client-daemon",
-        "data_volume": "low",
-        "rpc_semantics": False,
-        "cross_team": False,
-        "notify_only": False,
-    }
-    return {**base, **values}
 
 
 def write_answers(folder: Path, data: dict, name: str = "answers.yaml") -> Path:

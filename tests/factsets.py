@@ -1,0 +1,19 @@
+"""Facts shared by many tests: a CLI talking to a local daemon (the catalog says unix-sockets)."""
+
+from __future__ import annotations
+
+CLI_TO_DAEMON = {
+    "same_host": True,
+    "same_runtime": False,
+    "process_isolation": True,
+    "relationship": "client-daemon",
+    "data_volume": "low",
+    "rpc_semantics": False,
+    "cross_team": False,
+    "notify_only": False,
+}
+
+
+def facts(**values: object) -> dict:
+    """CLI_TO_DAEMON with some facts changed."""
+    return {**CLI_TO_DAEMON, **values}
