@@ -26,12 +26,13 @@ browser:
 	  else echo "chromium is missing: install Debian's chromium package (browser tests will be skipped)"; fi; }
 
 # the example record is made afresh on each run, so it is always 0001
+# The main job: the example records plus a new one from an answers file, published as a site.
 run: install
 	$(BIN)/adrgen catalog validate
-	rm -rf $(OUT)/decisions
-	$(BIN)/adrgen new --answers examples/answers/cli-build-daemon.yaml --no-input --dir $(OUT)/decisions
-	@echo "The decision record is in $(OUT)/decisions/: $$(ls $(OUT)/decisions)"
-	$(BIN)/adrgen site build --config site/mkdocs.yml --out $(OUT)/site
+	rm -rf $(OUT)/decisions && mkdir -p $(OUT)/decisions && cp examples/decisions/*.md $(OUT)/decisions/
+	$(BIN)/adrgen new --answers examples/answers/editor-plugin-host.yaml --no-input --dir $(OUT)/decisions
+	$(BIN)/adrgen list --dir $(OUT)/decisions
+	$(BIN)/adrgen site build --config site/mkdocs.yml --records $(OUT)/decisions --out $(OUT)/site
 
 lint: install-test
 	$(BIN)/ruff check .

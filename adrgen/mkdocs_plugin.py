@@ -16,6 +16,7 @@ files, so nothing is written into the docs folder.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,9 @@ log = get_plugin_logger(__name__)
 # and warning boxes (admonition) and mermaid diagrams (superfences' custom fence)
 NEEDED_EXTENSIONS = ("attr_list", "admonition", "pymdownx.superfences")
 MERMAID_FENCE = "mermaid"
+
+
+RECORDS_OVERRIDE = "ADRGEN_SITE_RECORDS"
 
 
 class AdrgenConfig(base.Config):
@@ -83,7 +87,10 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         self.templates_dir = path(self.config.templates) or team.templates_dir
         self.record_dirs: list[Path] = []
         self.record_names: list[str | None] = []
-        for item in self.config.records or [str(team.records_dir)]:
+        # `adrgen site build --records DIR` publishes other folders than the config names
+        override = os.environ.get(RECORDS_OVERRIDE)
+        items = override.split(os.pathsep) if override else self.config.records
+        for item in items or [str(team.records_dir)]:
             if isinstance(item, dict):
                 if len(item) != 1:
                     raise AdrgenError(

@@ -4,6 +4,7 @@ and the structure that keeps a site of thousands of records fast."""
 from __future__ import annotations
 
 import html
+import os
 import re
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from adrgen.cli import cli
 from tests.conftest import CORPORA, REPO
 from tests.sitebuild import (
+    adrgen_record,
     build_in_process,
     generated_records,
     log_html,
@@ -60,6 +62,20 @@ def test_adrgen_site_build_writes_where_asked(runner, tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert f"open {tmp_path / 'index.html'}" in result.output
     assert (tmp_path / "decisions" / "graph" / "index.html").is_file()
+
+
+def test_records_option_publishes_other_folders(runner, tmp_path) -> None:
+    records = tmp_path / "team-b"
+    records.mkdir()
+    adrgen_record(records, 7, "Team b pipes its logs", mechanism="pipes")
+    out = tmp_path / "public"
+    args = ["site", "build", "--config", str(REPO / "site" / "mkdocs.yml"), "--out", str(out)]
+    result = runner.invoke(cli, [*args, "--records", str(records)])
+    assert result.exit_code == 0, result.output
+    log = log_html(out)
+    assert "Team b pipes its logs" in log
+    assert "CLI talks to the local build daemon" not in log  # the config's folder is replaced
+    assert "ADRGEN_SITE_RECORDS" not in os.environ  # and only for that build
 
 
 def test_missing_record_folder_is_one_line_and_exit_2(tmp_path) -> None:

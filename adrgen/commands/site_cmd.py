@@ -6,8 +6,10 @@ command runs, so the rest of adrgen never loads mkdocs.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -69,8 +71,29 @@ def _logging(verbose: bool) -> _Lines:
     return handler
 
 
+@contextlib.contextmanager
+def _records_override(records: tuple[Path, ...]) -> Iterator[None]:
+    """Publish these record folders instead of the ones the config names, while inside."""
+    from adrgen.mkdocs_plugin import RECORDS_OVERRIDE
+
+    before = os.environ.get(RECORDS_OVERRIDE)
+    if records:
+        os.environ[RECORDS_OVERRIDE] = os.pathsep.join(str(p.resolve()) for p in records)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(RECORDS_OVERRIDE, None)
+        else:
+            os.environ[RECORDS_OVERRIDE] = before
+
+
 def build_site(
-    config_file: Path, out: Path | None = None, strict: bool = False, verbose: bool = False
+    config_file: Path,
+    out: Path | None = None,
+    strict: bool = False,
+    verbose: bool = False,
+    records: tuple[Path, ...] = (),
 ) -> Path:
     """Build the site; the folder it was written to."""
     _quiet_theme_notice()
@@ -83,8 +106,9 @@ def build_site(
     if out is not None:
         options["site_dir"] = str(out.resolve())
     try:
-        config = load_config(config_file=str(config_file), **options)
-        build(config)
+        with _records_override(records):
+            config = load_config(config_file=str(config_file), **options)
+            build(config)
     except PluginError as exc:
         raise AdrgenError(str(exc)) from None
     except ConfigurationError as exc:
@@ -119,16 +143,29 @@ def site() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder to write the site to (default: the config's site_dir).",
 )
+@click.option(
+    "--records",
+    type=click.Path(path_type=Path, file_okay=False),
+    multiple=True,
+    help="Record folder to publish instead of the config's (repeat for several).",
+)
 @click.option("--strict", is_flag=True, help="Fail when mkdocs reports a warning.")
 @click.option("--verbose", "-v", is_flag=True, help="Show mkdocs' debug messages.")
-def build(config_file: Path | None, out: Path | None, strict: bool, verbose: bool) -> None:
+def build(
+    config_file: Path | None,
+    out: Path | None,
+    records: tuple[Path, ...],
+    strict: bool,
+    verbose: bool,
+) -> None:
     """Build the site: catalog pages, the decision log and one page per record.
 
     \b
     Example:
       adrgen site build --config site/mkdocs.yml --out /tmp/adr-site --strict
+      adrgen site build --records docs/decisions --records ../team-b/docs/decisions
     """
-    site_dir = build_site(find_site_config(config_file), out, strict, verbose)
+    site_dir = build_site(find_site_config(config_file), out, strict, verbose, records)
     click.echo(f"site written to {site_dir}; open {site_dir / 'index.html'}")
 
 
@@ -146,7 +183,13 @@ def build(config_file: Path | None, out: Path | None, strict: bool, verbose: boo
     metavar="IP:PORT",
     help="Address to serve the site at.",
 )
-def serve(config_file: Path | None, dev_addr: str) -> None:
+@click.option(
+    "--records",
+    type=click.Path(path_type=Path, file_okay=False),
+    multiple=True,
+    help="Record folder to publish instead of the config's (repeat for several).",
+)
+def serve(config_file: Path | None, dev_addr: str, records: tuple[Path, ...]) -> None:
     """Serve the site and rebuild it when the catalog, a record or a page changes.
 
     \b
@@ -160,7 +203,8 @@ def serve(config_file: Path | None, dev_addr: str) -> None:
 
     lines = _logging(False)
     try:
-        mkdocs_serve(config_file=str(config), dev_addr=dev_addr, livereload=True)
+        with _records_override(records):
+            mkdocs_serve(config_file=str(config), dev_addr=dev_addr, livereload=True)
     except PluginError as exc:
         raise AdrgenError(str(exc)) from None
     except (ConfigurationError, Abort) as exc:
