@@ -28,7 +28,9 @@ class Alternative:
     mechanism: str
     name: str
     stance: str
-    status: str  # "ranked" (lower score) or "excluded"
+    # "ranked": meets every need, ranked lower; "falls-short": would fit but misses a need that
+    # can be given up (data volume, typed contracts); "excluded": ruled out by the facts or on hold
+    status: str
     why: list[Reason]
     score: int = 0
 
@@ -200,7 +202,7 @@ def recommend(answers: Answers, catalog: Catalog) -> Recommendation:
     situations = [s for s in catalog.situations if s.applies(facts)]
     reasons = _reasons(chosen, best_id, fired, facts, situations, override, answers, candidates)
     alternatives = _alternatives(
-        candidates, chosen_id, excluded, relaxable_misses, scores, fully_met, pool
+        candidates, chosen_id, excluded, relaxable_misses, scores, pool, fired, facts
     )
     failure_modes = _failure_modes(catalog, chosen, facts)
     for mode_id in failure_modes:
@@ -289,8 +291,9 @@ def _alternatives(
     excluded: dict[str, list[Reason]],
     relaxable_misses: dict[str, list[Rule]],
     scores: dict[str, int],
-    fully_met: list[str],
     pool: list[str],
+    fired: list[Rule],
+    facts: Facts,
 ) -> list[Alternative]:
     out: list[Alternative] = []
     chosen = candidates[chosen_id]
@@ -298,13 +301,20 @@ def _alternatives(
     for mid in ranked:
         mechanism = candidates[mid]
         why = []
-        if scores[mid] < scores[chosen_id]:
-            why.append(
-                Reason(
-                    f"Fits fewer of the needs than {chosen.name} (score {scores[mid]} vs {scores[chosen_id]}).",
-                    [f"mechanism:{mid}"],
-                )
-            )
+        missed = [
+            rule
+            for rule in fired
+            if rule.prefer
+            and rule.prefer.matches(chosen, facts)
+            and not rule.prefer.matches(mechanism, facts)
+        ]
+        if scores[mid] < scores[chosen_id] and missed:
+            why += [
+                Reason(rule.shortfall or f"Ranks lower: {rule.because}", list(rule.cites))
+                for rule in missed
+            ]
+        elif scores[mid] < scores[chosen_id]:
+            why.append(Reason(f"Fits fewer of the needs than {chosen.name}.", [f"mechanism:{mid}"]))
         elif mechanism.ceremony > chosen.ceremony:
             why.append(
                 Reason(
@@ -323,9 +333,13 @@ def _alternatives(
             continue
         why = list(excluded.get(mid, []))
         why += [Reason(rule.because, list(rule.cites)) for rule in relaxable_misses[mid]]
+        status = "excluded" if mid in excluded else "falls-short"
         out.append(
-            Alternative(mid, mechanism.name, mechanism.stance.value, "excluded", why, scores[mid])
+            Alternative(mid, mechanism.name, mechanism.stance.value, status, why, scores[mid])
         )
+    # near misses first: they are the options a reviewer will ask about
+    order = {"ranked": 0, "falls-short": 1, "excluded": 2}
+    out.sort(key=lambda alt: (order[alt.status], -alt.score if alt.status != "ranked" else 0))
     return out
 
 

@@ -250,6 +250,9 @@ Citation = Annotated[
 class Rule(Strict):
     id: Id
     because: str = Field(description="the reason given when the rule fires")
+    shortfall: str | None = Field(
+        None, description="said of a mechanism that a `prefer` rule ranks lower"
+    )
     when: FactsPattern
     require: MechanismPattern | None = None
     prefer: MechanismPattern | None = None
