@@ -97,6 +97,13 @@ def _field_problems(config: TeamConfig, path: Path, lines: LineMap) -> list[str]
             f"{location(path, lines.line_of(('template',)))}: template: "
             f"{config.template!r} {_NAME_PROBLEMS['template']}"
         )
+    if config.templates is not None and not _inside(path.parent, config.templates):
+        problems.append(
+            f"{location(path, lines.line_of(('templates',)))}: templates: "
+            f"{config.templates!r} leads outside the team folder {path.parent}; templates are "
+            "code, so a config file may only name a folder inside it (to use one from "
+            "elsewhere, pass --templates DIR)"
+        )
     seen: set[str] = set()
     for index, extra in enumerate(config.fields):
 
@@ -117,6 +124,14 @@ def _field_problems(config: TeamConfig, path: Path, lines: LineMap) -> list[str]
         ):
             problems.append(f"{at('default')}: {extra.default!r} is not one of the choices")
     return problems
+
+
+def _inside(folder: Path, value: str) -> bool:
+    """Whether `value`, relative to `folder`, stays inside it once `..` and symlinks resolve."""
+    try:
+        return (folder / value).resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
 
 
 @dataclass
@@ -151,9 +166,14 @@ def resolve_workspace(
     records_dir: Path | None = None,
     template: str | None = None,
     overlay: Path | None = None,
+    templates: Path | None = None,
     cwd: Path | None = None,
 ) -> Workspace:
-    """Combine command-line options (which win) with the team's `.adrgen.yaml`."""
+    """Combine command-line options (which win) with the team's `.adrgen.yaml`.
+
+    A templates folder given here is the user's explicit choice and may be anywhere; the
+    config's own `templates:` must stay inside the team folder (see `_field_problems`).
+    """
     cwd = cwd or Path.cwd()
     if config is not None and not config.is_file():
         raise AdrgenError(f"{config}: no such config file")
@@ -169,7 +189,7 @@ def resolve_workspace(
         config=team,
         records_dir=records_dir or base / team.records,
         catalog_dir=catalog or relative(team.catalog) or resources.catalog_dir(),
-        templates_dir=relative(team.templates),
+        templates_dir=templates or relative(team.templates),
         overlay_path=overlay or relative(team.overlay),
         template=template or team.template,
         cwd=cwd,

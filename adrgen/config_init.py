@@ -38,6 +38,8 @@ _TEXT = """\
 # templates: the team's own template folder (NAME.md.j2 files). adrgen looks here before
 # the built-in templates, so a file named madr.md.j2 here replaces the built-in madr.
 # `adrgen templates export madr` copies a built-in template here as a starting point.
+# Templates are code, so this folder must be inside this one; `--templates DIR` on the
+# command line uses a folder from elsewhere.
 {templates}
 
 # catalog: an IPC catalog folder to use instead of the one shipped with adrgen (the

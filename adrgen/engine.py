@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from adrgen.errors import AdrgenError
+from adrgen.errors import AnswerProblem
 from adrgen.models import Answers, Catalog, Facts, Mechanism, Rule, Stance, any_matches
 
 
@@ -110,7 +110,9 @@ def recommend(answers: Answers, catalog: Catalog) -> Recommendation:
     facts = complete_facts(answers.facts, catalog)
     missing = missing_facts(facts, catalog)
     if missing:
-        raise AdrgenError(f"facts: missing {', '.join(missing)} (needed to recommend a mechanism)")
+        raise AnswerProblem(
+            ("facts",), f"missing {', '.join(missing)} (needed to recommend a mechanism)"
+        )
 
     candidates = {m.id: m for m in catalog.mechanisms}
     excluded: dict[str, list[Reason]] = {}
@@ -164,8 +166,9 @@ def recommend(answers: Answers, catalog: Catalog) -> Recommendation:
         fewest = min(len(relaxable_misses[m]) for m in eligible)
         pool = [m for m in eligible if len(relaxable_misses[m]) == fewest]
     else:
-        raise AdrgenError(
-            "no mechanism in the catalog fits these facts (every one is excluded or on hold)"
+        raise AnswerProblem(
+            ("facts",),
+            "no mechanism in the catalog fits these facts (every one is excluded or on hold)",
         )
 
     def rank_key(mid: str) -> tuple[int, int, int, str]:
@@ -190,11 +193,14 @@ def recommend(answers: Answers, catalog: Catalog) -> Recommendation:
     if answers.choice and answers.choice != best_id:
         if answers.choice not in candidates:
             known = ", ".join(sorted(candidates))
-            raise AdrgenError(f"choice: unknown mechanism {answers.choice!r} (known: {known})")
+            raise AnswerProblem(
+                ("choice",), f"unknown mechanism {answers.choice!r} (known: {known})"
+            )
         if not (answers.justification or "").strip():
-            raise AdrgenError(
-                f"choice: {answers.choice!r} differs from the recommendation {best_id!r}; "
-                "add a justification"
+            raise AnswerProblem(
+                ("choice",),
+                f"{answers.choice!r} differs from the recommendation {best_id!r}; "
+                "add a justification",
             )
         chosen_id, override = answers.choice, True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -30,6 +31,21 @@ class ValidationProblems(AdrgenError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class AnswerProblem(AdrgenError):
+    """A problem with one answer that only the catalog can see (a chosen mechanism it does
+    not know, an override without its reason). `key` names the answer, so a caller that
+    read the answers from a file can point at its line: see `at`."""
+
+    def __init__(self, key: tuple[str, ...], problem: str):
+        self.key = key
+        super().__init__(f"{'.'.join(key)}: {problem}")
+
+    def at(self, source: object, lines: Any = None) -> AdrgenError:
+        """The same problem as `file:line: key: problem` (`lines` is a yamlsafe.LineMap)."""
+        line = lines.line_of(self.key) if lines is not None else None
+        return AdrgenError(f"{location(source, line)}: {self.message}", exit_code=self.exit_code)
 
 
 def location(path: object, line: int | None) -> str:

@@ -16,12 +16,13 @@ from typing import Any
 
 from adrgen.config import ExtraField, Workspace
 from adrgen.engine import Recommendation, recommend
-from adrgen.errors import AdrgenError, ValidationProblems
+from adrgen.errors import AdrgenError, AnswerProblem, ValidationProblems
 from adrgen.models import Answers, Catalog, clean_text
 from adrgen.records import highest_number
 from adrgen.records_write import compose_record, write_record
 from adrgen.render import record_context, render_template, template_folders
 from adrgen.sandbox import RenderLimits
+from adrgen.yamlsafe import LineMap
 
 DEFAULT_STATUS = "proposed"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -119,13 +120,21 @@ def plan_record(
     status: str | None = None,
     date: str | None = None,
     limits: RenderLimits | None = None,
+    lines: LineMap | None = None,
 ) -> RecordPlan:
-    """Check the answers against the catalog, the team config and the options."""
+    """Check the answers against the catalog, the team config and the options.
+
+    `lines` (the answers file's line map) lets a problem only the catalog can see, such as
+    a chosen mechanism it does not know, point at its line in `source`.
+    """
     if not answers.title.strip():
         raise AdrgenError(f"{source}: title: a record needs a title")
     fields = team_field_values(ws.config.fields, answers.fields, source)
     catalog = ws.catalog
-    recommendation = recommend(answers, catalog)
+    try:
+        recommendation = recommend(answers, catalog)
+    except AnswerProblem as exc:
+        raise exc.at(source, lines) from None
     name = template or answers.template or ws.template
     _check_template(ws, name)
     return RecordPlan(

@@ -325,6 +325,10 @@ def _resolve_relations(pages: list[RecordPage], index: _RecordIndex) -> None:
 def _publishable_body(
     page: RecordPage, by_file: dict[Path, RecordPage], assets: dict[str, Path]
 ) -> str:
+    # a symlink in the record folder may point anywhere on the build machine: like
+    # `scan_records`, publish only what is a regular file in the folder itself
+    if page.info.path.is_symlink() or not page.info.path.is_file():
+        return ""  # the reason is already among the record's problems
     try:
         text = read_text(page.info.path, max_bytes=MAX_RECORD_BYTES)
     except AdrgenError:

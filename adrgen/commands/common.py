@@ -41,6 +41,16 @@ def dir_option(f: F) -> F:
     )(f)
 
 
+def templates_option(f: F) -> F:
+    return click.option(
+        "--templates",
+        "templates_dir",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        help="Team templates folder to use instead of the configured one; unlike the "
+        "config's, it may be outside the team folder.",
+    )(f)
+
+
 def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]:
     def decorate(f: F) -> F:
         return click.option(

@@ -13,6 +13,7 @@ from adrgen.commands.common import (
     dir_option,
     format_option,
     print_json,
+    templates_option,
     workspace,
 )
 from adrgen.errors import AdrgenError
@@ -37,6 +38,7 @@ NO_TERMINAL = (
     help="Never prompt: take everything from --answers and fail clearly if something is missing.",
 )
 @dir_option
+@templates_option
 @click.option(
     "--template",
     "template_name",
@@ -63,6 +65,7 @@ def new(
     answers_path: Path | None,
     no_input: bool,
     records_dir: Path | None,
+    templates_dir: Path | None,
     template_name: str | None,
     record_date: str | None,
     status: str | None,
@@ -84,10 +87,16 @@ def new(
     """
     from adrgen.new_record import next_number, plan_record, record_text, write_new_record
 
-    ws = workspace(config_path, catalog_dir, records_dir)
-    answers, source = _answers(ws, answers_path, no_input)
+    ws = workspace(config_path, catalog_dir, records_dir, templates=templates_dir)
+    answers, source, lines = _answers(ws, answers_path, no_input)
     plan = plan_record(
-        ws, answers, source=source, template=template_name, status=status, date=record_date
+        ws,
+        answers,
+        source=source,
+        template=template_name,
+        status=status,
+        date=record_date,
+        lines=lines,
     )
     if dry_run:
         click.echo(record_text(plan, next_number(ws.records_dir)), nl=False)
@@ -114,8 +123,9 @@ def new(
     click.echo(f"{path}: record {number} written ({rec.name}, {plan.status})")
 
 
-def _answers(ws: Any, answers_path: Path | None, no_input: bool) -> tuple[Any, object]:
-    """The validated answers, from the file alone (--no-input) or from the interview."""
+def _answers(ws: Any, answers_path: Path | None, no_input: bool) -> tuple[Any, object, Any]:
+    """(the validated answers, where they came from, the answers file's line map or None),
+    from the file alone (--no-input) or from the interview."""
     from adrgen.answers import load_answers_data, validate_answers
 
     prefill, lines = load_answers_data(answers_path) if answers_path else (None, None)
@@ -126,10 +136,10 @@ def _answers(ws: Any, answers_path: Path | None, no_input: bool) -> tuple[Any, o
             )
         if not str(prefill.get("title") or "").strip():
             raise AdrgenError(f"{answers_path}:1: title: a record needs a title")
-        return validate_answers(prefill, answers_path, lines), answers_path
+        return validate_answers(prefill, answers_path, lines), answers_path, lines
     # only the interview imports questionary; --no-input never gets here
     from adrgen.interview import run_interview, stdin_is_interactive
 
     if not stdin_is_interactive():
         raise AdrgenError(NO_TERMINAL)
-    return run_interview(ws, prefill), answers_path or "interview"
+    return run_interview(ws, prefill), answers_path or "interview", None

@@ -46,11 +46,16 @@ def recommend(
     Example:
       adrgen recommend --answers answers.yaml --format json
     """
-    from adrgen.answers import load_answers
+    from adrgen.answers import load_answers_data, validate_answers
+    from adrgen.errors import AnswerProblem
 
     ws = workspace(config_path, catalog_dir)
-    answers = load_answers(answers_path)
-    result = run_engine(answers, ws.catalog)
+    data, lines = load_answers_data(answers_path)
+    answers = validate_answers(data, answers_path, lines)
+    try:
+        result = run_engine(answers, ws.catalog)
+    except AnswerProblem as exc:
+        raise exc.at(answers_path, lines) from None
     if output_format == "json":
         data = result.to_dict()
         if not explain:

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from adrgen.commands.common import config_option, format_option, print_json, print_table, workspace
+from adrgen.commands.common import (
+    config_option,
+    format_option,
+    print_json,
+    print_table,
+    templates_option,
+    workspace,
+)
 from adrgen.errors import AdrgenError
 
 
@@ -26,9 +33,10 @@ def templates() -> None:
 
 
 @templates.command(name="list")
+@templates_option
 @config_option
 @format_option("table", "json")
-def list_cmd(config_path: Path | None, output_format: str) -> None:
+def list_cmd(templates_dir: Path | None, config_path: Path | None, output_format: str) -> None:
     """List every template with its source (team or built-in), its file, and whether it wins.
 
     \b
@@ -37,7 +45,7 @@ def list_cmd(config_path: Path | None, output_format: str) -> None:
     """
     from adrgen.template_lookup import list_templates
 
-    ws = workspace(config_path)
+    ws = workspace(config_path, templates=templates_dir)
     infos = list_templates(ws)
     if output_format == "json":
         print_json(

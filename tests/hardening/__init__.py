@@ -1,0 +1,1 @@
+"""The hardening suite: hostile input, crashes, concurrency and terminals, one test per case."""
