@@ -71,10 +71,26 @@ class _Collector:
 
 
 def load_catalog(directory: Path | None = None) -> Catalog:
-    """Load and validate a catalog folder (the shipped one by default)."""
+    """Load and validate a catalog folder (the shipped one by default).
+
+    A folder whose files are unchanged since they were last validated comes from the
+    catalog cache (see catalog_cache).
+    """
+    from adrgen import catalog_cache
+
     directory = Path(directory) if directory else resources.catalog_dir()
     if not directory.is_dir():
         raise AdrgenError(f"{directory}: catalog folder not found")
+    cached = catalog_cache.load(directory)
+    if cached is not None:
+        return cached
+    catalog = validate_catalog(directory)
+    catalog_cache.save(directory, catalog)
+    return catalog
+
+
+def validate_catalog(directory: Path) -> Catalog:
+    """Read every catalog file and validate it; every problem is reported, file:line."""
     collector = _Collector()
     where: dict[tuple[str, str], _Where] = {}
 

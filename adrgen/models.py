@@ -17,7 +17,8 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, use_enum_values=False)
+    # validators are built on first use, so a command builds only those it needs
+    model_config = ConfigDict(extra="forbid", frozen=False, use_enum_values=False, defer_build=True)
 
 
 # --- vocabularies -------------------------------------------------------------------------
@@ -111,7 +112,8 @@ class FactsPattern(Strict):
     notify_only: bool | None = None
 
     def conditions(self) -> dict[str, Any]:
-        return {k: v for k, v in self.model_dump().items() if v is not None}
+        # plain attribute reads: works on patterns rebuilt from the catalog cache unvalidated
+        return {k: getattr(self, k) for k in type(self).model_fields if getattr(self, k) is not None}
 
     def matches(self, facts: Facts) -> bool:
         for name, wanted in self.conditions().items():

@@ -14,9 +14,13 @@ the one it replaces).
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from jinja2 import BytecodeCache
 
 from adrgen import mdescape, resources
 from adrgen.engine import Recommendation
@@ -323,9 +327,34 @@ def clause(text: object) -> str:
     return value
 
 
+def _bytecode_cache() -> BytecodeCache | None:
+    """Compiled templates kept in the user's cache folder, as Python keeps .pyc files.
+
+    Compiling the MADR template costs more than the rest of `adrgen new`. The folder's name
+    carries a hash of the sandbox's code, because the sandbox changes the generated code.
+    """
+    if os.environ.get("ADRGEN_NO_CACHE"):
+        return None
+    from jinja2 import FileSystemBytecodeCache
+
+    from adrgen import sandbox
+
+    base = os.environ.get("ADRGEN_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "adrgen"
+    )
+    try:
+        marker = hashlib.sha256(Path(sandbox.__file__).read_bytes()).hexdigest()[:16]
+        folder = Path(base) / f"templates-{marker}"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
 def make_environment(folders: Sequence[Path], limits: RenderLimits) -> RecordEnvironment:
     loader = TemplateFolders(folders, resources.templates_dir())
     environment = RecordEnvironment(loader, limits)
+    environment.bytecode_cache = _bytecode_cache()
     environment.filters["md_inline"] = mdescape.inline
     environment.filters["md_block"] = mdescape.block
     environment.filters["clause"] = clause
