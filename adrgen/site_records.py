@@ -37,8 +37,9 @@ RESERVED_NAMES = {"index", "graph", "tags", "log", "assets"}
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _H1 = re.compile(r"^#\s+\S")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# not after a backslash: `\[x](y)` is text that only looks like a link, and stays as written
 _INLINE_LINK = re.compile(
-    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]"
+    r"(?<!\\)(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]"
     r"\((?P<lt><?)(?P<dest>[^()\s<>]+(?:\([^()\s]*\)[^()\s<>]*)*)>?(?P<title>\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
 _REFERENCE_DEF = re.compile(r"^(?P<lead>\s{0,3}\[[^\]]+\]:\s*)<?(?P<dest>[^\s>]+)>?(?P<rest>.*)$")

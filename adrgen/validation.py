@@ -52,6 +52,9 @@ def _problem(error: dict[str, Any]) -> str:
         return f"{value!r} is not a whole number"
     if kind in ("string_type",):
         return f"expected text, got {type(value).__name__} {value!r}"
+    if kind in ("string_too_long", "too_long") and isinstance(value, str):
+        limit = error.get("ctx", {}).get("max_length")
+        return f"{len(value)} characters, over the limit of {limit}"
     if kind in ("list_type",):
         return f"expected a list, got {type(value).__name__}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
