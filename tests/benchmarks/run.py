@@ -40,6 +40,9 @@ docs_dir: docs
 theme:
   name: material
   font: false
+  features:
+    - navigation.prune
+    - navigation.sections
 plugins:
   - search
   - tags
