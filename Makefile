@@ -2,7 +2,7 @@
 #   make run    install adrgen, then run the main job: an ADR from an example answers file, and the site
 #   make test   install adrgen with its test tools (and Chromium for the browser tests), then run every check
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= build/example
