@@ -1,16 +1,62 @@
 """Write a whole file or nothing: readers never see half a file, and no file is clobbered
-unless the caller says so. Writers to one folder take turns with `folder_lock`."""
+unless the caller says so. Writers to one folder take turns with `folder_lock`.
+
+A file is written under a hidden temporary name that carries the writer's process id
+(`.0012-x.md.tmp-4242`), synced, then given its real name in one step. A writer killed in
+between leaves only that hidden file; the next writer to take the folder's lock removes
+the ones whose process is gone.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import os
-import tempfile
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from adrgen.errors import AdrgenError
+
+# a record's temporary name; only these are ever cleared from a record folder
+_TEMP = re.compile(r"^\..+\.(?:md|markdown)\.tmp-(\d+)$")
+
+
+def temp_name(file_name: str) -> str:
+    """The hidden name a file is written under first; record listings skip dot files."""
+    return f".{file_name}.tmp-{os.getpid()}"
+
+
+def write_temp(path: Path, text: str) -> None:
+    """Create `path` afresh (never through a symlink) holding `text`, synced to disk."""
+    # the name carries our process id, so a file already there is a leftover of ours
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    handle = os.open(path, flags, 0o666)  # the umask decides, as for any new file
+    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def remove_stale_temps(directory: Path) -> None:
+    """Temporary files left by writers that were killed; a live writer's are left alone."""
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            match = _TEMP.match(entry.name)
+            if not match or not entry.is_file(follow_symlinks=False):
+                continue
+            pid = int(match.group(1))
+            if pid == os.getpid():
+                continue
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+            except OSError:
+                pass  # alive, under another user: not ours to touch
 
 
 def write_text_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
@@ -22,17 +68,10 @@ def write_text_atomic(path: Path, text: str, *, overwrite: bool = False) -> None
     folder = path.parent
     if not overwrite and path.exists():
         raise AdrgenError(f"{path}: already exists (nothing was written)")
+    temp = folder / temp_name(path.name)
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise AdrgenError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        # mkstemp makes the file private: keep a replaced file's mode, else the usual one
+        write_temp(temp, text)
+        # keep a replaced file's mode, else the usual one
         try:
             mode = path.stat().st_mode & 0o7777 if overwrite else 0o666 & ~_umask()
         except FileNotFoundError:
@@ -72,7 +111,8 @@ def _umask() -> int:
 def folder_lock(directory: Path) -> Iterator[None]:
     """Hold a folder's lock: one writer at a time decides record numbers and edits files.
 
-    The folder itself is locked, so no lock file is left among the records.
+    The folder itself is locked, so no lock file is left among the records. Whoever holds
+    the lock clears the temporary files of writers that died (see `remove_stale_temps`).
     """
     try:
         handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
@@ -80,6 +120,8 @@ def folder_lock(directory: Path) -> Iterator[None]:
         raise AdrgenError(f"{directory}: cannot lock the record folder: {exc.strerror}") from None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):  # a folder we cannot clean is still one to read
+            remove_stale_temps(directory)
         yield
     finally:
         os.close(handle)

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from adrgen.atomic_write import folder_lock
+from adrgen.atomic_write import folder_lock, temp_name, write_temp
 from adrgen.errors import AdrgenError
 from adrgen.records import highest_number
 from adrgen.slugs import record_file_name
@@ -43,7 +42,6 @@ FRONT_MATTER_KEYS = (
 )
 # another writer (or a tool without our lock) may take a number between our look and our link
 MAX_ATTEMPTS = 5
-_TEMP = re.compile(r"^\.\d+-.*\.md\.tmp-(\d+)$")
 
 
 def compose_record(front_matter: dict[str, Any], body: str) -> str:
@@ -55,30 +53,6 @@ def compose_record(front_matter: dict[str, Any], body: str) -> str:
     return f"---\n{dump(ordered)}---\n\n{body.strip(chr(10))}\n"
 
 
-def temp_name(file_name: str) -> str:
-    """The hidden name a record is written under first; record listings skip dot files."""
-    return f".{file_name}.tmp-{os.getpid()}"
-
-
-def _remove_stale_temps(directory: Path) -> None:
-    """Temporary files left by a writer that was killed; a live writer's are left alone."""
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            match = _TEMP.match(entry.name)
-            if not match or not entry.is_file(follow_symlinks=False):
-                continue
-            pid = int(match.group(1))
-            if pid == os.getpid():
-                continue
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
-            except OSError:
-                pass  # alive, under another user: not ours to touch
-
-
 def _fsync_directory(directory: Path) -> None:
     with contextlib.suppress(OSError):
         handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
@@ -86,18 +60,6 @@ def _fsync_directory(directory: Path) -> None:
             os.fsync(handle)
         finally:
             os.close(handle)
-
-
-def _write_temp(path: Path, text: str) -> None:
-    # the name carries our process id, so a file already there is a leftover of ours
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    handle = os.open(path, flags, 0o666)  # the umask decides, as for any new file
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
 
 
 def _link_into_place(temp: Path, target: Path) -> None:
@@ -130,15 +92,14 @@ def write_record(directory: Path, title: str, render: Callable[[int], str]) -> P
     raises propagates and nothing is written.
     """
     create_folder(directory)
-    with folder_lock(directory):
-        _remove_stale_temps(directory)
+    with folder_lock(directory):  # which also clears what killed writers left
         number = highest_number(directory) + 1
         for _ in range(MAX_ATTEMPTS):
             name = record_file_name(number, title)
             target = directory / name
             temp = directory / temp_name(name)
             try:
-                _write_temp(temp, render(number))
+                write_temp(temp, render(number))
                 _link_into_place(temp, target)
             except FileExistsError:
                 number = max(number, highest_number(directory)) + 1
