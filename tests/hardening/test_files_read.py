@@ -265,6 +265,20 @@ def test_10_hostile_front_matter_is_reported_and_listing_goes_on(problem: str, t
     assert not (team.root / "PWNED").exists()
 
 
+def test_10_a_byte_order_mark_before_front_matter_is_read(team: Team) -> None:
+    (team.records / "0002-from-windows.md").write_bytes(
+        BOM + b"---\ntitle: Saved by Notepad\nmechanism: pipes\ndeciders: [ana]\n---\n\n# Notepad\n"
+    )
+    run = team.adrgen("list", "--format", "json")
+    record = next(r for r in json.loads(run.stdout) if r["file"] == "0002-from-windows.md")
+    assert (record["title"], record["mechanism"], record["deciders"], record["problems"]) == (
+        "Saved by Notepad",
+        "pipes",
+        ["ana"],
+        [],
+    )
+
+
 def test_10_yaml_1_1_surprises_in_front_matter_are_read_as_written(team: Team) -> None:
     (team.records / "0002-other-tool.md").write_text(
         "---\ntitle: NO\nstatus: accepted\ndate: 2024-01-02\ndeciders: [NO, 12:30, 0777]\n"

@@ -332,6 +332,7 @@ def test_property_any_text_round_trips_and_reaches_the_site_as_text(
     raw = path.read_text(encoding="utf-8")
     assert not any(c in raw for c in NEVER_RAW)
     assert len([h for h in headings(body) if h.startswith("# ")]) == 1
+    assert injected_markup(plain_html(body)) == []  # the raw file, as a forge shows it
 
     # the site's record page: the words are there, no markup from them is
     site = build_site(catalog, load_sources([team.records]))
