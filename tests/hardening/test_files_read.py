@@ -358,7 +358,9 @@ def test_11_an_empty_answers_file_is_a_clear_error(team: Team) -> None:
 def broken_folder(team: Team, tmp_path: Path) -> Team:
     """The team's record folder with every kind of broken record beside two good ones."""
     folder = team.records
-    (tmp_path / "secret.md").write_text("---\ntitle: SECRET-OUTSIDE\n---\n# SECRET-OUTSIDE\n")
+    (tmp_path / "secret.md").write_text(
+        "---\ntitle: SECRET-OUTSIDE\n---\n# SECRET-OUTSIDE\n\nSECRET-OUTSIDE, in the body too.\n"
+    )
     (folder / "0002-no-front-matter.md").write_text("just some words, no heading\n")
     (folder / "0003-bad-front-matter.md").write_text("---\ntitle: [unclosed\n---\n# Bad\n")
     (folder / "0004-binary.md").write_bytes(
