@@ -151,7 +151,13 @@ BAD_YAML: dict[str, tuple[Callable[[Kind], bytes], str, int | None]] = {
     "duplicate-key": (lambda kind: b"", "duplicate key", 0),  # the fragment is made below
     "not-utf-8": (lambda kind: b"# caf\xe9 cr\xe8me\n", r"not valid UTF-8", 0),
 }
-_DUPLICATE = {"answers": b"title: again\n", "config": b"records: again\n", "overlay": b"name: again\n", "catalog": b"name: again\n"}  # fmt: skip
+# a key each kind of file already has, given a second time
+_DUPLICATE = {
+    "answers": b"title: again\n",
+    "config": b"records: again\n",
+    "overlay": b"name: again\n",
+    "catalog": b"name: again\n",
+}
 
 
 @pytest.mark.parametrize("problem", sorted(BAD_YAML))

@@ -8,6 +8,7 @@ title is.
 
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -63,11 +64,11 @@ def headings(body: str) -> list[str]:
     for line in body.split("\n"):
         marker = re.match(r"^\s{0,3}(`{3,}|~{3,})", line)
         if marker:
-            fence = (
-                None
-                if fence and marker.group(1).startswith(fence)
-                else fence or marker.group(1)[:3]
-            )
+            opened = marker.group(1)[:3]
+            if fence is None:
+                fence = opened
+            elif opened == fence:
+                fence = None
             continue
         if not fence and re.match(r"^#{1,6}\s", line):
             found.append(line)
@@ -287,8 +288,9 @@ def property_team(tmp_path_factory: pytest.TempPathFactory) -> Team:
     return make_team(tmp_path_factory.mktemp("property") / "team")
 
 
-@pytest.fixture(scope="module")
-def catalog():
+@functools.cache
+def shipped_catalog():
+    """Loaded once, and not a test argument: a failing example's report stays readable."""
     from adrgen.catalog import load_catalog
 
     return load_catalog()
@@ -301,7 +303,7 @@ def catalog():
 )
 @given(title=text, context=text, deciders=st.lists(text, max_size=3))
 def test_property_any_text_round_trips_and_reaches_the_site_as_text(
-    title: str, context: str, deciders: list[str], property_team: Team, catalog
+    title: str, context: str, deciders: list[str], property_team: Team
 ) -> None:
     from pydantic import ValidationError
 
@@ -335,7 +337,7 @@ def test_property_any_text_round_trips_and_reaches_the_site_as_text(
     assert injected_markup(plain_html(body)) == []  # the raw file, as a forge shows it
 
     # the site's record page: the words are there, no markup from them is
-    site = build_site(catalog, load_sources([team.records]))
+    site = build_site(shipped_catalog(), load_sources([team.records]))
     [page] = [md for p, md in site.pages.items() if p.endswith(path.name)]
     page_front, page_body, _ = split_front_matter(page)
     assert page_front is not None
