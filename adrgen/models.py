@@ -113,7 +113,9 @@ class FactsPattern(Strict):
 
     def conditions(self) -> dict[str, Any]:
         # plain attribute reads: works on patterns rebuilt from the catalog cache unvalidated
-        return {k: getattr(self, k) for k in type(self).model_fields if getattr(self, k) is not None}
+        return {
+            k: getattr(self, k) for k in type(self).model_fields if getattr(self, k) is not None
+        }
 
     def matches(self, facts: Facts) -> bool:
         for name, wanted in self.conditions().items():
