@@ -30,16 +30,21 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from adrgen import resources
 from adrgen.errors import AdrgenError
 from adrgen.models import Catalog, Mechanism, Stance
+from adrgen.sandbox import (
+    RecordEnvironment,
+    RenderLimits,
+    TemplateFolders,
+    describe_failure,
+    run_limited,
+)
 from adrgen.site_records import (
     DECISIONS,
     RecordPage,
@@ -283,23 +288,29 @@ def _finalize(value: Any) -> Any:
     return text(value)
 
 
+class SiteTemplateEnvironment(RecordEnvironment):
+    """The record templates' sandbox (limits, bounded operators), and no way to a file.
+
+    Site templates get the record and catalog objects; a path among their attributes could
+    read or write files, so paths are out of a template's reach altogether.
+    """
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, PurePath) or isinstance(value, PurePath):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+
 class _Renderer:
     def __init__(self, catalog: Catalog, options: SiteOptions):
-        folders = []
-        if options.templates_dir is not None:
-            folders.append(FileSystemLoader(str(options.templates_dir / SITE_TEMPLATES)))
         self.builtin = resources.templates_dir() / SITE_TEMPLATES
-        folders.append(FileSystemLoader(str(self.builtin)))
         self.team_dir = options.templates_dir / SITE_TEMPLATES if options.templates_dir else None
-        self.env = SandboxedEnvironment(
-            loader=ChoiceLoader(folders),
-            autoescape=False,
-            finalize=_finalize,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        folders = [self.team_dir] if self.team_dir is not None else []
+        self.limits = RenderLimits()
+        self.loader = TemplateFolders([*folders, self.builtin], self.builtin)
+        self.env = SiteTemplateEnvironment(self.loader, self.limits)
+        self.env.finalize = _finalize  # read when templates compile: every value is escaped
+        self.env.trim_blocks = self.env.lstrip_blocks = True
         self.env.filters["md"] = prose
         self.env.filters["code"] = code
         self.env.filters["anchor"] = lambda v: Markup(css_class(v))
@@ -325,16 +336,18 @@ class _Renderer:
                 return Markup(text(mechanism_id))
             return Markup(f"[{text(m.name)}]({url(Paths.mechanism(m))})")
 
-        template = self._templates.get(name)
-        if template is None:
-            try:
-                template = self._templates[name] = self.env.get_template(name)
-            except TemplateError as exc:
-                raise AdrgenError(f"site template {name}: {exc}") from None
+        fallback = f"site template {name!r}"
         try:
-            return template.render(url=url, mechanism_link=mechanism_link, **context)
-        except TemplateError as exc:
-            raise AdrgenError(f"site template {name}: {exc}") from None
+            template = self._templates.get(name)
+            if template is None:
+                template = self._templates[name] = self.env.get_template(name)
+            return run_limited(
+                template, {"url": url, "mechanism_link": mechanism_link, **context}, self.limits
+            )
+        except Exception as exc:  # anything a team's template does wrong is its own error
+            raise AdrgenError(
+                describe_failure(exc, self.loader.served, fallback, self.limits)
+            ) from None
 
     def stylesheet(self) -> str:
         for folder in (self.team_dir, self.builtin):

@@ -314,5 +314,5 @@ def test_template_folder_of_a_team_is_tried_first_and_sandboxed(catalog, tmp_pat
     site = _site(catalog, records, templates_dir=tmp_path / "templates")
     assert "Our layout." in site.pages["decisions/records/0001-one.md"]
     (team / "record.md.j2").write_text("{{ r.__class__.__mro__ }}")
-    with pytest.raises(AdrgenError, match="site template record.md.j2"):
+    with pytest.raises(AdrgenError, match=r"site/record.md.j2:1: access to attribute .__class__."):
         _site(catalog, records, templates_dir=tmp_path / "templates")

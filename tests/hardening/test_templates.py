@@ -289,13 +289,8 @@ def test_06_a_template_cannot_use_jinja_extensions(team: Team) -> None:
     assert_unchanged(before, team.root.parent)
 
 
-# the checks above hold for record templates; the site's page templates (a team's
-# templates/site/ folder) are rendered by adrgen.sitepages with objects, not plain data
-@pytest.mark.xfail(
-    strict=True,
-    reason="site page templates get RecordPage objects whose Path attributes can read and "
-    "write files; adrgen.sitepages needs the record sandbox and plain data (see report)",
-)
+# the site's page templates (a team's templates/site/ folder) run in the same sandbox,
+# and paths among the objects they are given are out of their reach
 def test_01_site_templates_cannot_reach_the_file_system(tmp_path: Path) -> None:
     from adrgen.errors import AdrgenError
     from adrgen.site_records import load_sources
@@ -318,11 +313,6 @@ def test_01_site_templates_cannot_reach_the_file_system(tmp_path: Path) -> None:
     assert not target.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="adrgen.sitepages loads a team's site templates with jinja's FileSystemLoader, "
-    "which follows symlinks out of the folder (see report)",
-)
 def test_03_site_template_symlink_leaving_the_folder_refused(tmp_path: Path) -> None:
     from adrgen.errors import AdrgenError
     from adrgen.site_records import load_sources
