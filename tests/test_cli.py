@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 
 from adrgen.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _walk(command: click.Command, path: list[str]):
@@ -54,6 +57,18 @@ def test_commands_do_not_import_questionary_or_mkdocs(tmp_path) -> None:
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('questionary', 'mkdocs', 'material'))\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
-    for args in (["--help"], ["catalog", "validate"], ["catalog", "list"]):
+    answers = REPO / "examples" / "answers" / "cli-build-daemon.yaml"
+    records = tmp_path / "decisions"
+    commands = [
+        ["--help"],
+        ["catalog", "validate"],
+        ["catalog", "list"],
+        ["recommend", "--answers", str(answers)],
+        ["new", "--answers", str(answers), "--no-input", "--dir", str(records)],
+        ["list", "--dir", str(records)],
+        ["lint", "--dir", str(records)],
+    ]
+    for args in commands:
         out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
         assert "HEAVY []" in out.stderr, (args, out.stderr)
+    assert len(list(records.glob("0001-*.md"))) == 1  # the commands really ran
