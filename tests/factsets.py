@@ -1,4 +1,5 @@
-"""Facts shared by many tests: a CLI talking to a local daemon (the catalog says unix-sockets)."""
+"""Data shared by many tests: a CLI talking to a local daemon (the catalog says unix-sockets),
+and the sections a MADR 4 record has, in order."""
 
 from __future__ import annotations
 
@@ -17,3 +18,15 @@ CLI_TO_DAEMON = {
 def facts(**values: object) -> dict:
     """CLI_TO_DAEMON with some facts changed."""
     return {**CLI_TO_DAEMON, **values}
+
+
+MADR_SECTIONS = [
+    "## Context and Problem Statement",
+    "## Decision Drivers",
+    "## Considered Options",
+    "## Decision Outcome",
+    "### Consequences",
+    "### Confirmation",
+    "## Pros and Cons of the Options",
+    "## More Information",
+]

@@ -11,7 +11,7 @@ from pathlib import Path
 import markdown
 import pytest
 from click.testing import CliRunner
-from factsets import facts
+from factsets import MADR_SECTIONS, facts
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -23,16 +23,6 @@ from adrgen.yamlsafe import dump, parse_text
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 CLI_DAEMON = EXAMPLES / "answers" / "cli-build-daemon.yaml"
-MADR_SECTIONS = [
-    "## Context and Problem Statement",
-    "## Decision Drivers",
-    "## Considered Options",
-    "## Decision Outcome",
-    "### Consequences",
-    "### Confirmation",
-    "## Pros and Cons of the Options",
-    "## More Information",
-]
 # the committed examples, in the order they were made (their numbers follow it)
 EXAMPLE_RECORDS = [
     ("cli-build-daemon", "madr"),

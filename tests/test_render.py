@@ -8,6 +8,7 @@ from pathlib import Path
 
 import markdown
 import pytest
+from factsets import MADR_SECTIONS
 
 from adrgen import mdescape
 from adrgen.answers import load_answers
@@ -21,16 +22,6 @@ from adrgen.sandbox import RenderLimits, _memory_limit
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "answers" / "cli-build-daemon.yaml"
 HOSTILE = "x\n# y\n---\n<script>alert(1)</script>"
-MADR_SECTIONS = [
-    "## Context and Problem Statement",
-    "## Decision Drivers",
-    "## Considered Options",
-    "## Decision Outcome",
-    "### Consequences",
-    "### Confirmation",
-    "## Pros and Cons of the Options",
-    "## More Information",
-]
 
 
 @pytest.fixture(scope="module")

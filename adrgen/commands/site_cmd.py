@@ -121,6 +121,21 @@ def build_site(
     return Path(config.site_dir)
 
 
+# options that `build` and `serve` share
+config_file_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The site's mkdocs.yml (default: ./mkdocs.yml, then ./site/mkdocs.yml).",
+)
+records_option = click.option(
+    "--records",
+    type=click.Path(path_type=Path, file_okay=False),
+    multiple=True,
+    help="Record folder to publish instead of the config's (repeat for several).",
+)
+
+
 @click.group()
 def site() -> None:
     """Build or serve the catalog and decisions as a website (mkdocs-material).
@@ -132,23 +147,13 @@ def site() -> None:
 
 
 @site.command()
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The site's mkdocs.yml (default: ./mkdocs.yml, then ./site/mkdocs.yml).",
-)
+@config_file_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder to write the site to (default: the config's site_dir).",
 )
-@click.option(
-    "--records",
-    type=click.Path(path_type=Path, file_okay=False),
-    multiple=True,
-    help="Record folder to publish instead of the config's (repeat for several).",
-)
+@records_option
 @click.option("--strict", is_flag=True, help="Fail when mkdocs reports a warning.")
 @click.option("--verbose", "-v", is_flag=True, help="Show mkdocs' debug messages.")
 def build(
@@ -170,12 +175,7 @@ def build(
 
 
 @site.command()
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The site's mkdocs.yml (default: ./mkdocs.yml, then ./site/mkdocs.yml).",
-)
+@config_file_option
 @click.option(
     "--dev-addr",
     default="127.0.0.1:8000",
@@ -183,12 +183,7 @@ def build(
     metavar="IP:PORT",
     help="Address to serve the site at.",
 )
-@click.option(
-    "--records",
-    type=click.Path(path_type=Path, file_okay=False),
-    multiple=True,
-    help="Record folder to publish instead of the config's (repeat for several).",
-)
+@records_option
 def serve(config_file: Path | None, dev_addr: str, records: tuple[Path, ...]) -> None:
     """Serve the site and rebuild it when the catalog, a record or a page changes.
 

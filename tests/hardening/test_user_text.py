@@ -15,7 +15,7 @@ from pathlib import Path
 
 import markdown
 import pytest
-from factsets import CLI_TO_DAEMON
+from factsets import CLI_TO_DAEMON, MADR_SECTIONS
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -28,16 +28,6 @@ from adrgen.yamlsafe import dump, parse_text
 from .harness import Team, assert_clear_error, assert_unchanged, make_team, snapshot
 from .hostile import HOSTILE, WORDS
 
-MADR_SECTIONS = [
-    "## Context and Problem Statement",
-    "## Decision Drivers",
-    "## Considered Options",
-    "## Decision Outcome",
-    "### Consequences",
-    "### Confirmation",
-    "## Pros and Cons of the Options",
-    "## More Information",
-]
 SAFE_NAME = re.compile(r"^\d{4}-[a-z0-9]+(-[a-z0-9]+)*\.md$")
 # what markdown itself makes of a record page; anything else came from someone's text
 MARKDOWN_TAGS = {
