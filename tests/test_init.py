@@ -9,21 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import adrgen
 
-from adrgen.cli import cli
 from adrgen.config import CONFIG_NAME, TeamConfig, load_config, resolve_workspace
 from adrgen.config_init import DEFAULT_TEAM_TEMPLATES
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def adrgen(*args: str) -> Result:
-    """Run the CLI in-process; anything but a clean exit or a user error fails the test."""
-    result = CliRunner().invoke(cli, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 @pytest.fixture

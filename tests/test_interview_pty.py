@@ -7,13 +7,11 @@ a person meets them, once through a small driver script and once through `adrgen
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
 from pathlib import Path
 
-import pexpect
 import pytest
+from cli_helpers import converse, finish, spawn_in_terminal
 from factsets import CLI_TO_DAEMON
 
 DRIVER = Path(__file__).with_name("interview_driver.py")
@@ -41,29 +39,7 @@ DAEMON_DIALOG = [
 
 
 def spawn(args: list[str], cwd: Path):
-    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color"}
-    return pexpect.spawn(
-        sys.executable,
-        args,
-        cwd=str(cwd),
-        env=env,
-        encoding="utf-8",
-        dimensions=(50, 220),  # wide enough that no question wraps
-        timeout=15,
-    )
-
-
-def converse(child, dialog: list[tuple[str, str]]) -> None:
-    for shown, keys in dialog:
-        child.expect_exact(shown)
-        child.send(keys)
-
-
-def finish(child) -> str:
-    """Everything printed after the last prompt, once the process has exited."""
-    child.expect(pexpect.EOF)
-    child.close()
-    return child.before
+    return spawn_in_terminal(args, cwd, timeout=15)
 
 
 # --- the interview itself, through the driver script --------------------------------------

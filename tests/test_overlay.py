@@ -8,10 +8,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import adrgen
 
 from adrgen.catalog import load_catalog
-from adrgen.cli import cli
 from adrgen.errors import ValidationProblems
 from adrgen.overlay import apply_overlay
 
@@ -42,14 +41,6 @@ mechanisms:
     stance_note: Our auditors need every byte to cross a boundary we can log.
     team_notes: [Ask the platform group first.]
 """
-
-
-def adrgen(*args: str) -> Result:
-    """Run the CLI in-process; anything but a clean exit or a user error fails the test."""
-    result = CliRunner().invoke(cli, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 @pytest.fixture

@@ -7,23 +7,14 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import adrgen
 
 from adrgen import resources
-from adrgen.cli import cli
 from adrgen.config import CONFIG_NAME, resolve_workspace
 from adrgen.errors import AdrgenError
 from adrgen.template_lookup import find_template, list_templates
 
 BUILT_IN = ["madr", "nygard", "y-statement"]
-
-
-def adrgen(*args: str) -> Result:
-    """Run the CLI in-process; anything but a clean exit or a user error fails the test."""
-    result = CliRunner().invoke(cli, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from cli_helpers import converse, finish, spawn_in_terminal
 
 from tests.sitebuild import generated_records
 
@@ -57,28 +58,7 @@ PROMPTS = {
 
 
 def spawn(team: Team, *args: str):
-    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color"}
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "adrgen", "new", *args],
-        cwd=str(team.root),
-        env=env,
-        encoding="utf-8",
-        dimensions=(50, 220),  # wide enough that no question wraps
-        timeout=20,
-    )
-
-
-def converse(child, dialog: list[tuple[str, str]]) -> None:
-    for shown, keys in dialog:
-        child.expect_exact(shown)
-        child.send(keys)
-
-
-def finish(child) -> str:
-    child.expect(pexpect.EOF)
-    child.close()
-    return child.before
+    return spawn_in_terminal(["-m", "adrgen", "new", *args], team.root)
 
 
 def not_shown(child, text: str, seconds: float = 0.6) -> bool:

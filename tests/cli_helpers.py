@@ -1,0 +1,52 @@
+"""Ways to run adrgen from tests: in-process through click, or in a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from adrgen.cli import cli
+
+
+def adrgen(*args: str) -> Result:
+    """Run the CLI in-process; anything but a clean exit or a user error fails the test."""
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def spawn_in_terminal(args: list[str], cwd: Path, timeout: float = 20):
+    """`python ARGS` in a pseudo-terminal, as a person would run it."""
+    import pexpect
+
+    # prompt_toolkit waits for a cursor-position reply that pexpect never sends
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color"}
+    return pexpect.spawn(
+        sys.executable,
+        args,
+        cwd=str(cwd),
+        env=env,
+        encoding="utf-8",
+        dimensions=(50, 220),  # wide enough that no question wraps
+        timeout=timeout,
+    )
+
+
+def converse(child, dialog: list[tuple[str, str]]) -> None:
+    """Wait for each text, then type the keys that answer it."""
+    for shown, keys in dialog:
+        child.expect_exact(shown)
+        child.send(keys)
+
+
+def finish(child) -> str:
+    """Everything printed after the last prompt, once the process has exited."""
+    import pexpect
+
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.before
