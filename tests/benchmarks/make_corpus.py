@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 from adrgen.yamlsafe import dump
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script, too
+from factsets import CLI_TO_DAEMON  # noqa: E402
 
 WORDS = [
     "build",
@@ -52,16 +56,7 @@ FACT_SETS = [
     ({"notify_only": True, "relationship": "parent-child"}, "signals"),
     ({"same_host": False}, "service-contract"),
 ]
-BASE_FACTS = {
-    "same_host": True,
-    "same_runtime": False,
-    "process_isolation": True,
-    "relationship": "client-daemon",
-    "data_volume": "low",
-    "rpc_semantics": False,
-    "cross_team": False,
-    "notify_only": False,
-}
+BASE_FACTS = CLI_TO_DAEMON
 PARAGRAPH = (
     "The {a} talks to the {b} on every request, and the team wants the exchange to survive a "
     "crash of either side. Latency matters more than throughput; the {c} stays on one host."
