@@ -61,6 +61,32 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         self.watched: list[Path] = []
 
     # --- configuration ----------------------------------------------------------------
+    # `mkdocs serve --dirty`: pages are staged as files, rewritten only when their text
+    # changes, so mkdocs rebuilds just the pages an edit touched
+    staging: Path | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        if command == "serve" and dirty and self.staging is None:
+            import tempfile
+
+            self.staging = Path(tempfile.mkdtemp(prefix="adrgen-pages-"))
+
+    def on_shutdown(self) -> None:
+        if self.staging is not None:
+            import shutil
+
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
+    def _page_file(self, config: Any, path: str, markdown: str, inclusion: Any) -> File:
+        if self.staging is None:
+            return File.generated(config, path, content=markdown, inclusion=inclusion)
+        staged = self.staging / path
+        if not staged.is_file() or staged.read_text(encoding="utf-8") != markdown:
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_text(markdown, encoding="utf-8")
+        return File.generated(config, path, abs_src_path=str(staged), inclusion=inclusion)
+
     def on_config(self, config: Any) -> Any:
         base_dir = Path(config.config_file_path or ".").resolve().parent
         try:
@@ -151,7 +177,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             inclusion = (
                 InclusionLevel.INCLUDED if path in site.in_nav else InclusionLevel.NOT_IN_NAV
             )
-            files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
+            files.append(self._page_file(config, path, markdown, inclusion))
         for path, source in site.files.items():
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, abs_src_path=str(source)))

@@ -387,3 +387,36 @@ def test_plugin_in_a_site_without_nav_and_with_named_folders(tmp_path) -> None:
     assert (site_dir / "decisions" / "adr").is_dir()
     rows = log_rows(site_dir)
     assert len(rows) == 6 and {row[6] for row in rows} == {"payments-team", "adr"}
+
+
+def test_dirty_serving_rebuilds_only_what_an_edit_changed(tmp_path) -> None:
+    import os
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    records = tmp_path / "records"
+    records.mkdir()
+    for number in range(1, 31):
+        adrgen_record(records, number, f"Decision number {number}")
+    config = load_config(str(write_config(tmp_path, [records])))
+    plugin = config.plugins["adrgen"]
+    plugin.on_startup(command="serve", dirty=True)
+    try:
+        build(config, dirty=True)
+        site = tmp_path / "public" / "decisions" / "records"
+        pages = {p.parent.name: p for p in site.glob("*/index.html")}
+        assert len(pages) == 30
+        old = {name: os.stat(p).st_mtime_ns for name, p in pages.items()}
+        time.sleep(0.05)
+        edited = next(records.glob("0007-*.md"))
+        edited.write_text(
+            edited.read_text().replace("The peers run on one host.", "Edited context.")
+        )
+        build(config, dirty=True)
+        changed = {name for name, p in pages.items() if os.stat(p).st_mtime_ns != old[name]}
+        assert changed == {edited.stem}
+        assert "Edited context." in pages[edited.stem].read_text()
+    finally:
+        plugin.on_shutdown()
+    assert plugin.staging is None

@@ -184,12 +184,18 @@ def build(
     help="Address to serve the site at.",
 )
 @records_option
-def serve(config_file: Path | None, dev_addr: str, records: tuple[Path, ...]) -> None:
+@click.option(
+    "--dirty",
+    is_flag=True,
+    help="Rebuild only the pages an edit changed (fast with thousands of records).",
+)
+def serve(config_file: Path | None, dev_addr: str, records: tuple[Path, ...], dirty: bool) -> None:
     """Serve the site and rebuild it when the catalog, a record or a page changes.
 
     \b
     Example:
       adrgen site serve --dev-addr 127.0.0.1:8001
+      adrgen site serve --dirty       # with thousands of records
     """
     config = find_site_config(config_file)
     _quiet_theme_notice()
@@ -199,7 +205,12 @@ def serve(config_file: Path | None, dev_addr: str, records: tuple[Path, ...]) ->
     lines = _logging(False)
     try:
         with _records_override(records):
-            mkdocs_serve(config_file=str(config), dev_addr=dev_addr, livereload=True)
+            mkdocs_serve(
+                config_file=str(config),
+                dev_addr=dev_addr,
+                livereload=True,
+                build_type="dirty" if dirty else None,
+            )
     except PluginError as exc:
         raise AdrgenError(str(exc)) from None
     except (ConfigurationError, Abort) as exc:
