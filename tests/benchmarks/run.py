@@ -75,35 +75,63 @@ nav:
 """
 
 ANSWERS = REPO / "examples" / "answers" / "cli-build-daemon.yaml"
+# what a command cannot avoid importing: the floor its start-up is compared with
+CLI_FLOOR = [PYTHON, "-c", "import click"]
+LIBRARY_FLOOR = [PYTHON, "-c", "import pydantic, jinja2, yaml, click"]
 
 
-def measure(args: list[str], repeat: int, cwd: Path | None = None, setup=None, ok=(0,)) -> dict:
-    """Median wall time (s) and median peak RSS (MB) of a command over `repeat` runs."""
-    times, memory = [], []
+def _timed(args: list[str], cwd: Path | None, ok: tuple[int, ...]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one run."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        started = time.perf_counter()
+        result = subprocess.run(
+            [TIME, "-f", "%M", "-o", report.name, *args],
+            cwd=cwd,
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        elapsed = time.perf_counter() - started
+        peak_kb = int(report.read().strip().splitlines()[-1] or 0)
+    if result.returncode not in ok:
+        raise SystemExit(f"failed ({result.returncode}): {' '.join(args)}\n{result.stderr}")
+    return elapsed, peak_kb / 1024
+
+
+def measure(
+    args: list[str],
+    repeat: int,
+    cwd: Path | None = None,
+    setup=None,
+    ok=(0,),
+    floor: list[str] | None = None,
+) -> dict:
+    """Median wall time (s) and peak RSS (MB) of a command over `repeat` runs.
+
+    With `floor`, the floor command runs just before each run, so the ratio compares runs
+    made under the same conditions (a shared machine's speed drifts within minutes).
+    """
+    times, memory, ratios, floors = [], [], [], []
     for _ in range(repeat):
         if setup:
             setup()
-        with tempfile.NamedTemporaryFile("r") as report:
-            started = time.perf_counter()
-            result = subprocess.run(
-                [TIME, "-f", "%M", "-o", report.name, *args],
-                cwd=cwd,
-                env=ENV,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            elapsed = time.perf_counter() - started
-            peak_kb = int(report.read().strip().splitlines()[-1] or 0)
-        if result.returncode not in ok:
-            raise SystemExit(f"failed ({result.returncode}): {' '.join(args)}\n{result.stderr}")
+        if floor:
+            floors.append(_timed(floor, None, (0,))[0])
+        elapsed, peak = _timed(args, cwd, ok)
         times.append(elapsed)
-        memory.append(peak_kb / 1024)
-    return {
+        memory.append(peak)
+        if floor:
+            ratios.append(elapsed / floors[-1])
+    result = {
         "seconds": statistics.median(times),
         "peak_mb": statistics.median(memory),
         "runs": repeat,
     }
+    if floor:
+        result["floor_seconds"] = statistics.median(floors)
+        result["ratio"] = statistics.median(ratios)
+    return result
 
 
 def folder_size(path: Path) -> tuple[float, int]:
@@ -123,8 +151,12 @@ def bench_size(n: int, work: Path, repeat: int, stock_limit: int) -> dict:
             flush=True,
         )
 
-    run("adrgen catalog validate", [ADRGEN, "catalog", "validate"])
-    run("adrgen recommend", [ADRGEN, "recommend", "--answers", str(ANSWERS)])
+    run("adrgen catalog validate", [ADRGEN, "catalog", "validate"], floor=LIBRARY_FLOOR)
+    run(
+        "adrgen recommend",
+        [ADRGEN, "recommend", "--answers", str(ANSWERS)],
+        floor=LIBRARY_FLOOR,
+    )
     scratch = work / f"new-{n}"
 
     def fresh_copy() -> None:
@@ -135,6 +167,7 @@ def bench_size(n: int, work: Path, repeat: int, stock_limit: int) -> dict:
         "adrgen new --no-input",
         [ADRGEN, "new", "--answers", str(ANSWERS), "--no-input", "--dir", str(scratch)],
         setup=fresh_copy,
+        floor=LIBRARY_FLOOR,
     )
     subprocess.run(
         [ADRGEN, "list", "--dir", str(records)], env=ENV, capture_output=True
@@ -214,27 +247,30 @@ def baselines(repeat: int) -> dict:
             "-c",
             "import pydantic, jinja2, yaml, click",
         ],
-        "adrgen --help": [ADRGEN, "--help"],
     }
     results = {}
     for name, args in names.items():
         results[name] = measure(args, repeat)
         print(f"  {name:<36} {results[name]['seconds']:7.3f} s", flush=True)
+    name = "adrgen --help"
+    results[name] = measure([ADRGEN, "--help"], repeat, floor=CLI_FLOOR)
+    print(f"  {name:<36} {results[name]['seconds']:7.3f} s", flush=True)
     return results
 
 
 def report(base: dict, sizes: dict[int, dict]) -> None:
-    floor_cli = base["import click"]["seconds"]
-    floor_lib = base["import pydantic, jinja2, yaml, click"]["seconds"]
-    print("\nStart-up (medians; ratio to the floor measured in this run)")
+    print("\nStart-up (medians; each ratio against its floor run just before it)")
+    help_ = base["adrgen --help"]
     print(
-        f"  adrgen --help           {base['adrgen --help']['seconds']:.3f} s  = {base['adrgen --help']['seconds'] / floor_cli:.2f} x import click"
+        f"  adrgen --help           {help_['seconds']:.3f} s  = {help_['ratio']:.2f} x import click"
+        f" ({help_['floor_seconds']:.3f} s)"
     )
     for n, results in sizes.items():
         for name in ("adrgen recommend", "adrgen new --no-input", "adrgen catalog validate"):
-            value = results[name]["seconds"]
+            value = results[name]
             print(
-                f"  {name:<22} N={n:<5} {value:.3f} s  = {value / floor_lib:.2f} x import pydantic, jinja2, yaml, click"
+                f"  {name:<22} N={n:<5} {value['seconds']:.3f} s  = {value['ratio']:.2f} x "
+                f"import pydantic, jinja2, yaml, click ({value['floor_seconds']:.3f} s)"
             )
     print("\nRecords (medians)")
     header = f"  {'command':<28}" + "".join(f"{'N=' + str(n):>16}" for n in sizes)
