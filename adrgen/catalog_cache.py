@@ -24,15 +24,7 @@ from pydantic import BaseModel
 
 from adrgen import __version__
 from adrgen.models import Catalog
-
-
-def _cache_dir() -> Path | None:
-    if os.environ.get("ADRGEN_NO_CACHE"):
-        return None
-    base = os.environ.get("ADRGEN_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "adrgen"
-    )
-    return Path(base)
+from adrgen.resources import user_cache_dir
 
 
 def catalog_key(directory: Path) -> str | None:
@@ -81,7 +73,7 @@ def _construct(annotation: Any, value: Any) -> Any:
 
 
 def load(directory: Path) -> Catalog | None:
-    cache, key = _cache_dir(), catalog_key(directory)
+    cache, key = user_cache_dir(), catalog_key(directory)
     if cache is None or key is None:
         return None
     try:
@@ -92,7 +84,7 @@ def load(directory: Path) -> Catalog | None:
 
 
 def save(directory: Path, catalog: Catalog) -> None:
-    cache, key = _cache_dir(), catalog_key(directory)
+    cache, key = user_cache_dir(), catalog_key(directory)
     if cache is None or key is None:
         return
     with contextlib.suppress(OSError):

@@ -17,17 +17,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from adrgen.resources import user_cache_dir
+
 FORMAT = 2  # bump when RecordInfo changes shape
 
 
 def _cache_file(directory: Path) -> Path | None:
-    if os.environ.get("ADRGEN_NO_CACHE"):
+    base = user_cache_dir()
+    if base is None:
         return None
-    base = os.environ.get("ADRGEN_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "adrgen"
-    )
     key = hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:24]
-    return Path(base) / f"records-{key}.json"
+    return base / f"records-{key}.json"
 
 
 def stat_key(stat: os.stat_result) -> list[int]:

@@ -15,7 +15,6 @@ the one it replaces).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -333,18 +332,16 @@ def _bytecode_cache() -> BytecodeCache | None:
     Compiling the MADR template costs more than the rest of `adrgen new`. The folder's name
     carries a hash of the sandbox's code, because the sandbox changes the generated code.
     """
-    if os.environ.get("ADRGEN_NO_CACHE"):
+    base = resources.user_cache_dir()
+    if base is None:
         return None
     from jinja2 import FileSystemBytecodeCache
 
     from adrgen import sandbox
 
-    base = os.environ.get("ADRGEN_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "adrgen"
-    )
     try:
         marker = hashlib.sha256(Path(sandbox.__file__).read_bytes()).hexdigest()[:16]
-        folder = Path(base) / f"templates-{marker}"
+        folder = base / f"templates-{marker}"
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
         return None

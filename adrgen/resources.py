@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -20,3 +21,14 @@ def catalog_dir() -> Path:
 
 def templates_dir() -> Path:
     return _shipped("templates")
+
+
+def user_cache_dir() -> Path | None:
+    """Where adrgen keeps its caches, or None when ADRGEN_NO_CACHE turns them off.
+
+    ADRGEN_CACHE_DIR moves it; otherwise it is adrgen/ in the XDG cache folder.
+    """
+    if os.environ.get("ADRGEN_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return Path(os.environ.get("ADRGEN_CACHE_DIR") or os.path.join(base, "adrgen"))

@@ -8,6 +8,7 @@ from adrgen import catalog_cache
 from adrgen.catalog import load_catalog, validate_catalog
 from adrgen.errors import ValidationProblems
 from adrgen.models import Stance
+from adrgen.resources import user_cache_dir
 
 
 def test_a_cached_catalog_equals_the_validated_one(catalog_copy: Path) -> None:
@@ -31,7 +32,7 @@ def test_an_edit_after_caching_is_validated_again(catalog_copy: Path) -> None:
 def test_a_damaged_cache_entry_is_ignored(catalog_copy: Path) -> None:
     validated = load_catalog(catalog_copy)
     key = catalog_cache.catalog_key(catalog_copy)
-    entry = catalog_cache._cache_dir() / f"catalog-{key}.json"
+    entry = user_cache_dir() / f"catalog-{key}.json"
     entry.write_text('{"meta": 3}')
     assert load_catalog(catalog_copy) == validated
     entry.write_text("not json")
