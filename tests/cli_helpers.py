@@ -10,6 +10,32 @@ from click.testing import CliRunner, Result
 
 from adrgen.cli import cli
 
+# keys as a terminal sends them
+ENTER = "\r"
+DOWN = "\x1b[B"
+CTRL_C = "\x03"
+CTRL_D = "\x04"
+
+# (text a prompt shows, keys typed in answer): the interview for a CLI and its build daemon
+DAEMON_OPENING = [
+    ("Title of the decision:", "CLI talks to the local build daemon" + ENTER),
+    ("Context: the problem", "The CLI asks the daemon to start builds" + ENTER),
+    ("Deciders:", "ana, bo" + ENTER),
+]
+DAEMON_FACTS = [
+    ("Checklist 1: Are both peers guaranteed to run on one machine", "y"),
+    ("How are the peers related?", DOWN * 2 + ENTER),
+    ("Are the peers owned by different teams?", "n"),
+    ("Checklist 2: Does all the logic share one process or runtime", "n"),
+    ("Must the peers stay isolated processes", "y"),
+    ("Do the peers only exchange lifecycle notifications", ENTER),
+    ("How much data passes between them?", ENTER),
+    ("Checklist 3: Do the peers need typed, versioned request/response contracts", ENTER),
+]
+DAEMON_DECISION = [("Use Unix domain sockets (unix-sockets), the recommendation?", ENTER)]
+DAEMON_FINAL = "Write the decision record?"
+DAEMON_DIALOG = [*DAEMON_OPENING, *DAEMON_FACTS, *DAEMON_DECISION, (DAEMON_FINAL, ENTER)]
+
 
 def adrgen(*args: str) -> Result:
     """Run the CLI in-process; anything but a clean exit or a user error fails the test."""

@@ -11,31 +11,18 @@ import re
 from pathlib import Path
 
 import pytest
-from cli_helpers import converse, finish, spawn_in_terminal
+from cli_helpers import (
+    CTRL_C,
+    CTRL_D,
+    DAEMON_DIALOG,
+    ENTER,
+    converse,
+    finish,
+    spawn_in_terminal,
+)
 from factsets import CLI_TO_DAEMON
 
 DRIVER = Path(__file__).with_name("interview_driver.py")
-ENTER = "\r"
-DOWN = "\x1b[B"
-CTRL_C = "\x03"
-CTRL_D = "\x04"
-
-# (text the prompt shows, keys typed in answer): a CLI talking to its local build daemon
-DAEMON_DIALOG = [
-    ("Title of the decision:", "CLI talks to the local build daemon" + ENTER),
-    ("Context: the problem", "The CLI asks the daemon to start builds" + ENTER),
-    ("Deciders:", "ana, bo" + ENTER),
-    ("Checklist 1: Are both peers guaranteed to run on one machine", "y"),
-    ("How are the peers related?", DOWN * 2 + ENTER),
-    ("Are the peers owned by different teams?", "n"),
-    ("Checklist 2: Does all the logic share one process or runtime", "n"),
-    ("Must the peers stay isolated processes", "y"),
-    ("Do the peers only exchange lifecycle notifications", ENTER),
-    ("How much data passes between them?", ENTER),
-    ("Checklist 3: Do the peers need typed, versioned request/response contracts", ENTER),
-    ("Use Unix domain sockets (unix-sockets), the recommendation?", ENTER),
-    ("Write the decision record?", ENTER),
-]
 
 
 def spawn(args: list[str], cwd: Path):

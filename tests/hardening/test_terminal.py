@@ -15,38 +15,28 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from cli_helpers import converse, finish, spawn_in_terminal
+from cli_helpers import (
+    CTRL_C,
+    CTRL_D,
+    DAEMON_DECISION,
+    DAEMON_FACTS,
+    DAEMON_FINAL,
+    DAEMON_OPENING,
+    ENTER,
+    converse,
+    finish,
+    spawn_in_terminal,
+)
 
 from tests.sitebuild import generated_records
 
 from .harness import Team, adrgen_process, assert_unchanged, snapshot
 
-ENTER = "\r"
-DOWN = "\x1b[B"
-CTRL_C = "\x03"
-CTRL_D = "\x04"
 KEYS = {"ctrl-c": CTRL_C, "ctrl-d": CTRL_D}
 INTERRUPTED = (130, "interrupted: nothing was written")
 INPUT_ENDED = (2, "input ended: nothing was written")
 
-# (what the prompt shows, keys typed in answer): a CLI talking to its local build daemon
-OPENING = [
-    ("Title of the decision:", "CLI talks to the local build daemon" + ENTER),
-    ("Context: the problem", "The CLI asks the daemon to start builds" + ENTER),
-    ("Deciders:", "ana, bo" + ENTER),
-]
-FACTS = [
-    ("Checklist 1: Are both peers guaranteed to run on one machine", "y"),
-    ("How are the peers related?", DOWN * 2 + ENTER),
-    ("Are the peers owned by different teams?", "n"),
-    ("Checklist 2: Does all the logic share one process or runtime", "n"),
-    ("Must the peers stay isolated processes", "y"),
-    ("Do the peers only exchange lifecycle notifications", ENTER),
-    ("How much data passes between them?", ENTER),
-    ("Checklist 3: Do the peers need typed, versioned request/response contracts", ENTER),
-]
-DECISION = [("Use Unix domain sockets (unix-sockets), the recommendation?", ENTER)]
-FINAL = "Write the decision record?"
+OPENING, FACTS, DECISION, FINAL = DAEMON_OPENING, DAEMON_FACTS, DAEMON_DECISION, DAEMON_FINAL
 
 # where to stop, by the kind of prompt: the dialog before it, and what the prompt shows
 PROMPTS = {
