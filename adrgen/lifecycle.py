@@ -88,9 +88,10 @@ def _label(record: RecordInfo) -> str:
     return f"{prefix}{record.title}".replace("[", "\\[").replace("]", "\\]")
 
 
-def _with_relation(text: str, kind: str, other: RecordInfo, *, in_front_matter: bool) -> str:
+def _with_relation(text: str, kind: str, other: RecordInfo) -> str:
+    """The relation in the front matter (when the record has one) and as a visible line."""
     target = other.path.name
-    if in_front_matter:
+    if record_edit.has_front_matter(text):
         meta = record_edit.front_matter(text)
         if kind == "supersedes":
             current = [str(t) for t in (meta.get("supersedes") or [])]
@@ -136,12 +137,8 @@ def supersede(directory: Path, old_ref: str, new_ref: str) -> tuple[RecordInfo, 
         _check_transition(old, "superseded")
         old_text, new_text = _read(old), _read(new)
         old_text = record_edit.set_status(old_text, "superseded")
-        old_text = _with_relation(
-            old_text, "superseded-by", new, in_front_matter=record_edit.has_front_matter(old_text)
-        )
-        new_text = _with_relation(
-            new_text, "supersedes", old, in_front_matter=record_edit.has_front_matter(new_text)
-        )
+        old_text = _with_relation(old_text, "superseded-by", new)
+        new_text = _with_relation(new_text, "supersedes", old)
         write_text_atomic(old.path, old_text, overwrite=True)
         write_text_atomic(new.path, new_text, overwrite=True)
     return old, new
@@ -159,12 +156,8 @@ def link(directory: Path, a_ref: str, b_ref: str, kind: str) -> tuple[RecordInfo
         if _already(a, kind, b):
             raise AdrgenError(f"{a.path.name}: already {kind} {b.path.name}")
         a_text, b_text = _read(a), _read(b)
-        a_text = _with_relation(
-            a_text, kind, b, in_front_matter=record_edit.has_front_matter(a_text)
-        )
-        b_text = _with_relation(
-            b_text, LINK_KINDS[kind], a, in_front_matter=record_edit.has_front_matter(b_text)
-        )
+        a_text = _with_relation(a_text, kind, b)
+        b_text = _with_relation(b_text, LINK_KINDS[kind], a)
         write_text_atomic(a.path, a_text, overwrite=True)
         write_text_atomic(b.path, b_text, overwrite=True)
     return a, b
