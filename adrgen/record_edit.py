@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from adrgen.records import split_front_matter
+from adrgen.records import next_fence, split_front_matter
 from adrgen.yamlsafe import dump, parse_text
 
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 _STATUS_BULLET = re.compile(r"^(\s*[-*]\s+Status\s*:\s*)(.*)$", re.IGNORECASE)
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
 def _newline(text: str) -> str:
@@ -78,10 +77,8 @@ def _status_section(lines: list[str], start: int) -> tuple[int, int] | None:
     first = None
     for index in range(start, len(lines)):
         line = lines[index]
-        if _FENCE.match(line):
-            fence = None if fence else line.strip()[:3]
-            continue
-        if fence:
+        fence, is_marker = next_fence(line, fence)
+        if is_marker or fence:
             continue
         if line.startswith("#"):
             if first is not None:

@@ -141,6 +141,23 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return None, text, 0
 
 
+def next_fence(line: str, fence: str | None) -> tuple[str | None, bool]:
+    """The code fence open after `line`, and whether `line` opens or closes one.
+
+    A fence opened with backticks closes only with backticks (and tildes with tildes), so
+    a record's code examples never end early.
+    """
+    match = _FENCE.match(line)
+    if not match:
+        return fence, False
+    marker = match.group(1)
+    if fence is None:
+        return marker[0] * 3, True
+    if marker.startswith(fence):
+        return None, True
+    return fence, False  # a different marker inside a fence is code
+
+
 def _clean(text: str) -> str:
     return " ".join(_COMMENT.sub("", text).split())
 
@@ -169,15 +186,8 @@ def _scan_body(body: str) -> dict[str, Any]:
     seen_h2 = False
     for raw in body.split("\n"):
         line = raw.rstrip()
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
-            continue
-        if fence:
+        fence, is_marker = next_fence(line, fence)
+        if is_marker or fence:
             continue
         if "](" in line:
             found["md_links"] += [t for _, t in _LINK.findall(line) if _is_local_md(t)]

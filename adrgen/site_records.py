@@ -24,6 +24,7 @@ from adrgen.records import (
     MAX_RECORD_BYTES,
     RecordInfo,
     is_record_name,
+    next_fence,
     scan_records,
     split_front_matter,
 )
@@ -34,7 +35,6 @@ DECISIONS = "decisions"
 # names of generated pages under decisions/ that a folder name must not shadow
 RESERVED_NAMES = {"index", "graph", "tags", "log", "assets"}
 
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _H1 = re.compile(r"^#\s+\S")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # not after a backslash: `\[x](y)` is text that only looks like a link, and stays as written
@@ -339,15 +339,8 @@ def _publishable_body(
     out: list[str] = []
     fence: str | None = None
     for line in _without_comments(lines):
-        marker = _FENCE.match(line)
-        if marker:
-            if fence is None:
-                fence = marker.group(1)[0] * 3
-            elif marker.group(1).startswith(fence):
-                fence = None
-            out.append(line)
-            continue
-        out.append(line if fence else _rewrite_links(line, page, by_file, assets))
+        fence, is_marker = next_fence(line, fence)
+        out.append(line if is_marker or fence else _rewrite_links(line, page, by_file, assets))
     return "\n".join(out).strip("\n") + "\n"
 
 
@@ -375,15 +368,10 @@ def _without_comments(lines: list[str]) -> list[str]:
             chunk.clear()
 
     for line in lines:
-        marker = _FENCE.match(line)
-        if marker and fence is None:
+        fence, is_marker = next_fence(line, fence)
+        if is_marker or fence:
             flush()
-            fence = marker.group(1)[0] * 3
             out.append(line)
-        elif fence is not None:
-            out.append(line)
-            if marker and marker.group(1).startswith(fence):
-                fence = None
         else:
             chunk.append(line)
     flush()

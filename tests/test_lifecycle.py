@@ -198,3 +198,15 @@ def test_no_temporary_files_are_left(folder: Path, runner) -> None:
     runner.invoke(cli, ["status", "1", "accepted", "--dir", str(folder)])
     runner.invoke(cli, ["supersede", "1", "--by", "2", "--dir", str(folder)])
     assert sorted(p.name for p in folder.iterdir()) == ["0001-use-pipes.md", "0002-use-sockets.md"]
+
+
+def test_a_status_heading_inside_a_code_example_is_left_alone() -> None:
+    from adrgen.record_edit import set_status
+
+    text = (
+        "# 1. Example\n\n```markdown\n~~~\n## Status\n\nAccepted\n```\n\n"
+        "## Status\n\nProposed\n\n## Context\n\nx\n"
+    )
+    edited = set_status(text, "accepted")
+    assert "```markdown\n~~~\n## Status\n\nAccepted\n```" in edited  # the example is intact
+    assert "## Status\n\nAccepted\n\n## Context" in edited
