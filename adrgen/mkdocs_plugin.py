@@ -17,6 +17,8 @@ files, so nothing is written into the docs folder.
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import nest_paths
 
+from adrgen import resources
 from adrgen.errors import AdrgenError
 from adrgen.safe_markdown import SafeMarkdown
 from adrgen.sitepages import STYLESHEET, Site, SiteOptions, build_site
@@ -40,6 +43,9 @@ MERMAID_FENCE = "mermaid"
 
 
 RECORDS_OVERRIDE = "ADRGEN_SITE_RECORDS"
+
+# mkdocs-material's page with the navigation rendered once per folder (see the template)
+RECORD_THEME_TEMPLATE = "adrgen-record.html"
 
 
 class AdrgenConfig(base.Config):
@@ -58,7 +64,9 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         super().__init__()
         self.safe = SafeMarkdown()
         self.safe_pages: set[str] = set()
+        self.record_pages: set[str] = set()
         self.watched: list[Path] = []
+        self.shared = SharedFragments()
 
     # --- configuration ----------------------------------------------------------------
     # `mkdocs serve --dirty`: pages are staged as files, rewritten only when their text
@@ -99,6 +107,11 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         config.markdown_extensions.append(self.safe)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        self.record_template = None
+        if config.theme.name == "material":
+            # last: a site's own templates (custom_dir) come first
+            config.theme.dirs.append(str(resources.templates_dir() / "site" / "theme"))
+            self.record_template = RECORD_THEME_TEMPLATE
         return config
 
     def _resolve(self, base_dir: Path) -> None:
@@ -184,20 +197,62 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         if files.get_file_from_path(STYLESHEET) is None:
             files.append(File.generated(config, STYLESHEET, content=site.stylesheet))
         self.safe_pages = set(site.pages) - site.raw_html_pages
+        self.record_pages = site.record_pages
         _extend_nav(config, site, own_pages)
         return files
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         # the page's markdown converter is made right after this event: it picks the policy up
-        self.safe.active = (
-            page.file.generated_by is not None and page.file.src_uri in self.safe_pages
-        )
+        generated = page.file.generated_by is not None
+        self.safe.active = generated and page.file.src_uri in self.safe_pages
+        if generated and self.record_template and page.file.src_uri in self.record_pages:
+            page.meta.setdefault("template", self.record_template)
         return markdown
+
+    def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
+        self.shared.reset(nav.pages)
+        return nav
+
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        env.globals["adrgen_shared"] = self.shared
+        return env
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for path in self.watched:
             server.watch(str(path))
         return server
+
+
+class SharedFragments:
+    """Theme fragments that are the same on every page of a folder, rendered once.
+
+    A template calls `{% call adrgen_shared(name, page, ...) %}...{% endcall %}`: the body
+    is rendered for the first page of each folder and reused for the others. A page in the
+    navigation is always rendered afresh (the navigation marks it as the current page).
+    Runs of white space are collapsed: the fragments hold no preformatted text.
+    """
+
+    def __init__(self) -> None:
+        self.in_nav: set[int] = set()  # ids: pages are not hashable
+        self.fragments: dict[tuple, Any] = {}
+
+    def reset(self, nav_pages: list[Any]) -> None:
+        self.in_nav = {id(page) for page in nav_pages}
+        self.fragments = {}
+
+    def __call__(self, name: str, page: Any, *variant: Any, caller: Any) -> Any:
+        from markupsafe import Markup
+
+        if id(page) in self.in_nav:
+            return caller()
+        key = (name, posixpath.dirname(page.url.rstrip("/")), *variant)
+        fragment = self.fragments.get(key)
+        if fragment is None:
+            fragment = self.fragments[key] = Markup(_WHITE_SPACE.sub(" ", str(caller())))
+        return fragment
+
+
+_WHITE_SPACE = re.compile(r"\s+")
 
 
 def _ensure_extensions(config: Any) -> None:

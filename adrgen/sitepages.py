@@ -99,6 +99,7 @@ class Site:
     nav: list[Any] = field(default_factory=list)  # mkdocs-style nav: [{title: path | [...]}]
     in_nav: set[str] = field(default_factory=set)  # pages the nav names
     raw_html_pages: set[str] = field(default_factory=set)  # pages that need their raw HTML
+    record_pages: set[str] = field(default_factory=set)  # one page per record
     notices: list[str] = field(default_factory=list)  # one line per record problem
 
 
@@ -233,6 +234,7 @@ def build_site(
             r=record,
             body=Markup(record.body),
         )
+        site.record_pages.add(record.path)
 
     site.stylesheet = renderer.stylesheet()
     site.nav = [
