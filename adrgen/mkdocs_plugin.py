@@ -67,17 +67,25 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         self.record_pages: set[str] = set()
         self.watched: list[Path] = []
         self.shared = SharedFragments()
+        # record pages kept between the builds of one `serve`: unchanged ones are not redone
+        self.kept_pages: dict[tuple, str] = {}
 
     # --- configuration ----------------------------------------------------------------
     # `mkdocs serve --dirty`: pages are staged as files, rewritten only when their text
     # changes, so mkdocs rebuilds just the pages an edit touched
     staging: Path | None = None
+    staged: dict[str, str]  # what each staged file holds
+
+    # `build` converts record pages ahead on every core (adrgen.mkdocs_ahead)
+    convert_ahead: bool = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.convert_ahead = command in ("build", "gh-deploy")
         if command == "serve" and dirty and self.staging is None:
             import tempfile
 
             self.staging = Path(tempfile.mkdtemp(prefix="adrgen-pages-"))
+            self.staged = {}
 
     def on_shutdown(self) -> None:
         if self.staging is not None:
@@ -90,9 +98,10 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         if self.staging is None:
             return File.generated(config, path, content=markdown, inclusion=inclusion)
         staged = self.staging / path
-        if not staged.is_file() or staged.read_text(encoding="utf-8") != markdown:
+        if self.staged.get(path) != markdown or not staged.is_file():
             staged.parent.mkdir(parents=True, exist_ok=True)
             staged.write_text(markdown, encoding="utf-8")
+            self.staged[path] = markdown
         return File.generated(config, path, abs_src_path=str(staged), inclusion=inclusion)
 
     def on_config(self, config: Any) -> Any:
@@ -173,7 +182,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         )
         try:
             sources = load_sources(self.record_dirs, self.record_names)
-            site = build_site(self.catalog, sources, options)
+            site = build_site(self.catalog, sources, options, self.kept_pages)
         except AdrgenError as exc:
             raise PluginError(f"adrgen: {exc.message}") from None
         for notice in site.notices:
@@ -211,10 +220,22 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
 
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
         self.shared.reset(nav.pages)
+        if self.convert_ahead:
+            from adrgen.mkdocs_ahead import convert_ahead
+
+            in_nav = {id(page) for page in nav.pages}
+            record_files = [
+                file
+                for file in files.documentation_pages()
+                if file.src_uri in self.record_pages and id(file.page) not in in_nav
+            ]
+            convert_ahead(record_files, config, files)
         return nav
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         env.globals["adrgen_shared"] = self.shared
+        if env.bytecode_cache is None:
+            env.bytecode_cache = _theme_bytecode_cache(env)
         return env
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
@@ -253,6 +274,53 @@ class SharedFragments:
 
 
 _WHITE_SPACE = re.compile(r"\s+")
+
+
+def _theme_bytecode_cache(env: Any) -> Any:
+    """The theme's compiled templates, kept in the user's cache folder like .pyc files.
+
+    mkdocs compiles the theme's templates on every build, which is half of a rebuild when
+    one record changed. Jinja checks each template's source before using its cached code;
+    the folder's name covers what else changes the generated code: the versions of
+    mkdocs, the theme and jinja, and the environment's settings.
+    """
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    from jinja2 import FileSystemBytecodeCache
+
+    base = resources.user_cache_dir()
+    if base is None:
+        return None
+    versions = []
+    for package in ("mkdocs", "mkdocs-material", "jinja2"):
+        try:
+            versions.append(version(package))
+        except PackageNotFoundError:
+            versions.append("")
+    settings = (
+        *versions,
+        sorted(env.extensions),
+        env.autoescape if isinstance(env.autoescape, bool) else "callable",
+        env.finalize is None,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.keep_trailing_newline,
+        env.newline_sequence,
+        env.block_start_string,
+        env.variable_start_string,
+        env.comment_start_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.optimized,
+    )
+    marker = hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+    folder = base / f"theme-templates-{marker}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
 
 
 def _ensure_extensions(config: Any) -> None:

@@ -57,7 +57,8 @@ def save(directory: Path, entries: dict[str, Any]) -> None:
         handle, temp = tempfile.mkstemp(prefix=".records-", dir=path.parent)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"format": FORMAT, "entries": entries}, out, ensure_ascii=False)
+                # dumps, not dump: only the one-shot encoder is the C one (10x faster)
+                out.write(json.dumps({"format": FORMAT, "entries": entries}, ensure_ascii=False))
             os.replace(temp, path)
         finally:
             with contextlib.suppress(FileNotFoundError):

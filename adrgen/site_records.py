@@ -382,6 +382,8 @@ def _rewrite_links(
     line: str, page: RecordPage, by_file: dict[Path, RecordPage], assets: dict[str, Path]
 ) -> str:
     """Point relative links at the published pages and files, outside code spans."""
+    if "]" not in line:  # most lines: no link, nothing to look for
+        return line
     reference = _REFERENCE_DEF.match(line)
     if reference:
         target = _published_target(reference.group("dest"), page, by_file, assets)

@@ -127,8 +127,13 @@ def write_pages(site: Site, out_dir: Path) -> None:
 
 
 def build_site(
-    catalog: Catalog, sources: list[RecordSource], options: SiteOptions | None = None
+    catalog: Catalog,
+    sources: list[RecordSource],
+    options: SiteOptions | None = None,
+    kept: dict[tuple, str] | None = None,
 ) -> Site:
+    """The site's pages. `kept` carries record pages from one build to the next (a server
+    rebuilding after an edit): a page whose inputs are unchanged is not rendered again."""
     options = options or SiteOptions()
     if options.page_size < 1 or options.graph_limit < 1:
         raise AdrgenError("site: page_size and graph_limit must be at least 1")
@@ -225,16 +230,28 @@ def build_site(
     # material's tags plugin finds its listing marker, an HTML comment, in the rendered page
     site.raw_html_pages.add(paths.tags)
 
+    stamp = (_catalog_stamp(catalog), renderer.stamp(), repr(options))
+    counts = {source.name: len(source.records) for source in sources}
+    reused: dict[tuple, str] = {}
     for record in records:
-        add(
-            record.path,
-            "record.md.j2",
-            record.title,
-            tags=record.tags,
-            r=record,
-            body=Markup(record.body),
-        )
+        key = (stamp, counts[record.source.name], *_record_inputs(record))
+        markdown = kept.get(key) if kept is not None else None
+        if markdown is None:
+            add(
+                record.path,
+                "record.md.j2",
+                record.title,
+                tags=record.tags,
+                r=record,
+                body=Markup(record.body),
+            )
+        else:
+            site.pages[record.path] = markdown
+        reused[key] = site.pages[record.path]
         site.record_pages.add(record.path)
+    if kept is not None:  # only this build's pages are kept for the next
+        kept.clear()
+        kept.update(reused)
 
     site.stylesheet = renderer.stylesheet()
     site.nav = [
@@ -269,6 +286,25 @@ def build_site(
 
 
 # --- rendering ------------------------------------------------------------------------
+
+
+def _catalog_stamp(catalog: Catalog) -> str:
+    import hashlib
+
+    return hashlib.sha256(catalog.model_dump_json().encode()).hexdigest()
+
+
+def _record_inputs(record: RecordPage) -> tuple:
+    """What a record's page is made from, beside the catalog and the templates."""
+    return (
+        record.path,
+        record.source.name,
+        repr(record.info),
+        record.body,
+        repr(record.relation_groups),
+        tuple(record.notes),
+        record.mechanism_path,
+    )
 
 
 def _front_matter(title: str, tags: list[str] | None = None) -> str:
@@ -350,6 +386,16 @@ class _Renderer:
             raise AdrgenError(
                 describe_failure(exc, self.loader.served, fallback, self.limits)
             ) from None
+
+    def stamp(self) -> tuple:
+        """The template files as they are now: an edited template renders pages afresh."""
+        files = []
+        for folder in (self.team_dir, self.builtin):
+            if folder is not None and folder.is_dir():
+                for path in sorted(folder.iterdir()):
+                    stat = path.stat()
+                    files.append((str(path), stat.st_mtime_ns, stat.st_size))
+        return tuple(files)
 
     def stylesheet(self) -> str:
         for folder in (self.team_dir, self.builtin):

@@ -10,7 +10,13 @@ import re
 from pathlib import Path
 
 import pytest
-from sitebuild import build_in_process, generated_records, write_config
+from sitebuild import adrgen_record, build_in_process, generated_records, write_config
+
+from adrgen import sitepages
+from adrgen.catalog import load_catalog
+from adrgen.models import Stance
+from adrgen.site_records import load_sources
+from adrgen.sitepages import SiteOptions, build_site
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -87,3 +93,167 @@ def test_a_record_page_the_site_nav_names_gets_its_own_navigation(two_folder_sit
     active = [page for page in pages if "md-nav__link--active" in _primary_nav(page)]
     assert [page.parent.name for page in active] == [named.stem]
     assert len({_primary_nav(page) for page in pages if page not in active}) == 1
+
+
+# --- record pages kept between the builds of a server ---------------------------------
+
+
+@pytest.fixture
+def record_renders(monkeypatch) -> list[str]:
+    """The paths of the record pages rendered from their template, in order."""
+    rendered: list[str] = []
+    original = sitepages._Renderer.render
+
+    def counting(self, name, path, **context):
+        if name == "record.md.j2":
+            rendered.append(path)
+        return original(self, name, path, **context)
+
+    monkeypatch.setattr(sitepages._Renderer, "render", counting)
+    return rendered
+
+
+def test_unchanged_record_pages_are_not_rendered_again(tmp_path, record_renders) -> None:
+    catalog = load_catalog()
+    records = tmp_path / "records"
+    records.mkdir()
+    for number in range(1, 6):
+        adrgen_record(records, number, f"Decision {number}")
+    kept: dict = {}
+    first = build_site(catalog, load_sources([records]), None, kept)
+    assert len(record_renders) == 5
+
+    record_renders.clear()
+    again = build_site(catalog, load_sources([records]), None, kept)
+    assert record_renders == []
+    assert again.pages == first.pages
+
+    edited = next(records.glob("0003-*.md"))
+    edited.write_text(edited.read_text().replace("The peers run on one host.", "Edited."))
+    record_renders.clear()
+    after_edit = build_site(catalog, load_sources([records]), None, kept)
+    assert record_renders == [p for p in first.record_pages if "/0003-" in p]
+    assert "Edited." in after_edit.pages[record_renders[0]]
+    assert len(kept) == 5, "only the latest build's pages are kept"
+
+
+def test_kept_record_pages_follow_the_catalog_and_the_templates(tmp_path, record_renders) -> None:
+    catalog = load_catalog()
+    records = tmp_path / "records"
+    records.mkdir()
+    for number in range(1, 4):
+        adrgen_record(records, number, f"Decision {number}", mechanism="shared-memory")
+    team = tmp_path / "templates"
+    (team / "site").mkdir(parents=True)
+    options = SiteOptions(templates_dir=team)
+    kept: dict = {}
+    build_site(catalog, load_sources([records]), options, kept)
+
+    # the record pages show the chosen mechanism's stance
+    moved = catalog.model_copy(deep=True)
+    entry = next(m for m in moved.mechanisms if m.id == "shared-memory")
+    entry.stance = Stance.hold if entry.stance is not Stance.hold else Stance.adopt
+    record_renders.clear()
+    site = build_site(moved, load_sources([records]), options, kept)
+    assert len(record_renders) == 3
+    assert all(f"({entry.stance.value})" in site.pages[path] for path in record_renders)
+
+    # a team's record template, added while the server runs
+    (team / "site" / "record.md.j2").write_text("# {{ r.title }}\n\nTeam page.\n")
+    record_renders.clear()
+    site = build_site(moved, load_sources([records]), options, kept)
+    assert len(record_renders) == 3
+    assert all("Team page." in site.pages[path] for path in record_renders)
+
+
+# --- the theme's compiled templates ----------------------------------------------------
+
+
+def test_theme_templates_are_compiled_once_and_pages_stay_the_same(tmp_path) -> None:
+    import os
+
+    records = tmp_path / "records"
+    generated_records(records, 3)
+    first = build_in_process(write_config(tmp_path, [records], site_dir=tmp_path / "one"))
+    cache = Path(os.environ["ADRGEN_CACHE_DIR"])
+    compiled = list(cache.glob("theme-templates-*/*.cache"))
+    assert len(compiled) > 10, "the theme's templates are kept compiled"
+    stamps = {path: path.stat().st_mtime_ns for path in compiled}
+
+    second = build_in_process(write_config(tmp_path, [records], site_dir=tmp_path / "two"))
+    assert {path: path.stat().st_mtime_ns for path in compiled} == stamps, "reused, not redone"
+    for page in ("index.html", "decisions/index.html", "catalog/mechanisms/pipes/index.html"):
+        assert (first / page).read_text() == (second / page).read_text()
+    record = next(first.glob("decisions/records/0001-*/index.html"))
+    assert record.read_text() == (second / record.relative_to(first)).read_text()
+
+
+# --- record pages converted ahead, on every core ---------------------------------------
+
+
+@pytest.fixture
+def conversions(monkeypatch) -> list[int]:
+    """How many pages each build converted ahead; two workers, as on the CI machine."""
+    from adrgen import mkdocs_ahead
+
+    counts: list[int] = []
+    original = mkdocs_ahead.convert_ahead
+
+    def counting(*args, **kwargs):
+        counts.append(original(*args, **kwargs))
+        return counts[-1]
+
+    monkeypatch.setattr(mkdocs_ahead, "convert_ahead", counting)
+    monkeypatch.setattr(mkdocs_ahead, "worker_count", lambda: 2)
+    return counts
+
+
+def _html_files(site_dir: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(site_dir)): path.read_text(encoding="utf-8")
+        for path in sorted(site_dir.rglob("*"))
+        if path.suffix in (".html", ".json")
+    }
+
+
+def test_pages_converted_ahead_are_the_pages_converted_in_turn(
+    tmp_path, conversions, monkeypatch
+) -> None:
+    from adrgen import mkdocs_ahead
+
+    records = tmp_path / "records"
+    generated_records(records, 80)
+    # links between records, to an anchor, and code that must stay as written
+    adrgen_record(
+        records,
+        99,
+        "Links everywhere",
+        body_extra="\nSee [the first](0001-generated-decision-1-about-component-1.md#context"
+        "-and-problem-statement) and `[not](a-link.md)`.\n\n```\n[x](y.md)\n```\n",
+    )
+    ahead = build_in_process(write_config(tmp_path, [records], site_dir=tmp_path / "ahead"))
+    assert conversions == [81]
+
+    monkeypatch.setattr(mkdocs_ahead, "MIN_PAGES", 10_000)
+    in_turn = build_in_process(write_config(tmp_path, [records], site_dir=tmp_path / "in-turn"))
+    assert conversions == [81, 0]
+
+    ahead_pages, in_turn_pages = _html_files(ahead), _html_files(in_turn)
+    assert ahead_pages.keys() == in_turn_pages.keys()
+    assert len(ahead_pages) > 90
+    for name, html in ahead_pages.items():
+        assert html == in_turn_pages[name], name
+
+
+def test_warnings_of_pages_converted_ahead_fail_a_strict_build(tmp_path, conversions) -> None:
+    from adrgen.errors import AdrgenError
+
+    records = tmp_path / "records"
+    generated_records(records, 70)
+    adrgen_record(records, 99, "Absolute link", body_extra="\nSee [the wiki](/wiki/ipc).\n")
+    config = write_config(tmp_path, [records])
+    config.write_text(config.read_text() + "validation:\n  links:\n    absolute_links: warn\n")
+    with pytest.raises(AdrgenError) as failure:
+        build_in_process(config, strict=True)
+    assert conversions == [71]
+    assert failure.value.exit_code == 1

@@ -108,7 +108,12 @@ def build_site(
     try:
         with _records_override(records):
             config = load_config(config_file=str(config_file), **options)
-            build(config)
+            # as `mkdocs build` runs it: plugins learn which command runs
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
     except PluginError as exc:
         raise AdrgenError(str(exc)) from None
     except ConfigurationError as exc:

@@ -139,7 +139,7 @@ def folder_size(path: Path) -> tuple[float, int]:
     return sum(p.stat().st_size for p in files) / 1e6, len(files)
 
 
-def bench_size(n: int, work: Path, repeat: int, stock_limit: int) -> dict:
+def bench_size(n: int, work: Path, repeat: int, stock_limit: int, serve_limit: int) -> dict:
     records = work / f"records-{n}"
     make_corpus(records, n)
     results: dict[str, dict] = {}
@@ -208,6 +208,17 @@ def bench_size(n: int, work: Path, repeat: int, stock_limit: int) -> dict:
         out
     )
     run("mkdocs build (plugin)", [MKDOCS, "build", "-q", "-f", str(site / "mkdocs.yml")], site_runs)
+    if n <= serve_limit:
+        edited = sorted(records.glob("*.md"))[n // 2]
+        results["site serve --dirty, one edit"] = bench_serve_edit(
+            site / "mkdocs.yml", edited, max(3, repeat)
+        )
+        value = results["site serve --dirty, one edit"]
+        print(
+            f"  {'site serve --dirty, one edit':<28} {value['seconds']:7.3f} s  "
+            f"(rebuild {value['rebuild_seconds']:.3f} s)",
+            flush=True,
+        )
 
     # the same record bodies as plain pages of a stock mkdocs-material site (front matter
     # removed: mkdocs would read its `template` key as a theme template)
@@ -236,6 +247,84 @@ def bench_size(n: int, work: Path, repeat: int, stock_limit: int) -> dict:
         )
         results["stock material, all in nav"]["output_mb"], _ = folder_size(stock_out)
     return results
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def bench_serve_edit(config: Path, record: Path, edits: int) -> dict:
+    """`adrgen site serve --dirty`: seconds from saving an edited record to the browsers'
+    reload (what the writer waits for), and from the server noticing the edit to the reload
+    (the rebuild itself; the server looks for changes every half second)."""
+    import queue
+    import threading
+
+    server = subprocess.Popen(
+        [
+            ADRGEN,
+            "site",
+            "serve",
+            "--dirty",
+            "--config",
+            str(config),
+            "--dev-addr",
+            f"127.0.0.1:{_free_port()}",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=ENV,
+    )
+    lines: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        for line in server.stdout:
+            lines.put((time.perf_counter(), line))
+
+    threading.Thread(target=read, daemon=True).start()
+
+    def wait_for(text: str) -> float:
+        deadline = time.perf_counter() + 600
+        while time.perf_counter() < deadline:
+            try:
+                when, line = lines.get(timeout=5)
+            except queue.Empty:
+                if server.poll() is not None:
+                    break
+                continue
+            if text in line:
+                return when
+        raise SystemExit(f"adrgen site serve: no {text!r} in its output")
+
+    original = record.read_text(encoding="utf-8")
+    waits, rebuilds = [], []
+    try:
+        wait_for("Serving on")
+        for edit in range(edits):
+            time.sleep(1.5)
+            saved = time.perf_counter()
+            record.write_text(
+                original + f"\nEdited for the benchmark ({edit}).\n", encoding="utf-8"
+            )
+            noticed = wait_for("Detected file changes")
+            reloaded = wait_for("Reloading browsers")
+            waits.append(reloaded - saved)
+            rebuilds.append(reloaded - noticed)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        record.write_text(original, encoding="utf-8")
+    return {
+        "seconds": statistics.median(waits),
+        "rebuild_seconds": statistics.median(rebuilds),
+        "runs": edits,
+        "peak_mb": 0.0,
+    }
 
 
 def baselines(repeat: int) -> dict:
@@ -292,6 +381,13 @@ def report(base: dict, sizes: dict[int, dict]) -> None:
             ratio = sizes[hi][name]["seconds"] / sizes[lo][name]["seconds"]
             print(f"  {name:<28} x{ratio:.1f}")
     for n, results in sizes.items():
+        serve = results.get("site serve --dirty, one edit")
+        if serve:
+            print(
+                f"\nserve --dirty at N={n}: an edited record is in the browser "
+                f"{serve['seconds']:.2f} s after saving (rebuild {serve['rebuild_seconds']:.2f} s)"
+            )
+    for n, results in sizes.items():
         site = results["adrgen site build"]
         print(
             f"\nSite at N={n}: {site['output_mb']:.1f} MB in {site['files']} files, peak {site['peak_mb']:.0f} MB"
@@ -315,11 +411,17 @@ def main() -> None:
     parser.add_argument(
         "--stock-limit", type=int, default=1000, help="largest N for the stock mkdocs baseline"
     )
+    parser.add_argument(
+        "--serve-limit", type=int, default=1000, help="largest N for the serve --dirty edit"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results.json")
     args = parser.parse_args()
     if not Path(TIME).exists():
         raise SystemExit(f"{TIME} is needed (Debian package `time`)")
     started = time.time()
+    # a wheel install compiles adrgen's modules; an editable one under
+    # PYTHONDONTWRITEBYTECODE would compile them on every run instead
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(REPO / "adrgen")], check=True)
     with tempfile.TemporaryDirectory(prefix="adrgen-bench-") as tmp:
         work = Path(tmp)
         ENV["ADRGEN_CACHE_DIR"] = str(work / "cache")
@@ -331,7 +433,7 @@ def main() -> None:
         sizes = {}
         for n in args.sizes:
             print(f"N = {n}")
-            sizes[n] = bench_size(n, work, args.repeat, args.stock_limit)
+            sizes[n] = bench_size(n, work, args.repeat, args.stock_limit, args.serve_limit)
         report(base, sizes)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(

@@ -1,0 +1,175 @@
+"""Record pages converted from markdown ahead of mkdocs, on every core of the machine.
+
+mkdocs converts pages one after another, and in a site with thousands of records the record
+pages are most of the build. Just before mkdocs reads the pages, `convert_ahead` forks
+worker processes that read and convert the record pages with mkdocs' own `Page.render`,
+exactly as the build would. The build then reads each page as usual and runs every
+plugin's events; only the conversion is taken from the worker, and only when the markdown
+mkdocs is about to convert is the very text the worker converted. Anything else, and any
+page a worker could not convert, is converted as usual.
+
+What a worker logs (a link to a missing page, say) is logged again by the build when the
+page's turn comes, so `--strict` counts it. Used by `build` only: the rebuilds of a
+server are small, and forking a process that runs server threads is not safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.plugins.adrgen")
+
+# below this many pages the workers cost more than they save
+MIN_PAGES = 64
+CHUNKS_PER_WORKER = 4
+
+
+@dataclass
+class Converted:
+    """What `Page.render` leaves on a page, in a form that crosses processes."""
+
+    markdown: str
+    content: str
+    toc: Any
+    title: str | None
+    anchors: set[str] | None
+    links_to_anchors: dict[str, dict[str, str]] | None  # by the linked file's src_uri
+    messages: list[tuple[str, int, str]]  # (logger, level, message) logged while converting
+
+
+class ConvertedAheadPage(Page):
+    """A page whose conversion a worker may already have done."""
+
+    ahead: Converted | None = None
+
+    def render(self, config: Any, files: Files) -> None:
+        ahead, self.ahead = self.ahead, None
+        if ahead is None or ahead.markdown != self.markdown:
+            super().render(config, files)
+            return
+        for name, level, message in ahead.messages:
+            logging.getLogger(name).log(level, message)
+        self.content = ahead.content
+        self.toc = ahead.toc
+        self._title_from_render = ahead.title
+        self.present_anchor_ids = ahead.anchors
+        if ahead.links_to_anchors is not None:
+            self.links_to_anchors = {}
+            for src_uri, links in ahead.links_to_anchors.items():
+                linked = files.get_file_from_path(src_uri)
+                if linked is not None:
+                    self.links_to_anchors[linked] = links
+
+
+def worker_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def convert_ahead(pages_files: list[File], config: Any, files: Files) -> int:
+    """Convert these files' pages in worker processes; how many were converted."""
+    import threading
+
+    workers = min(worker_count(), 8)
+    if (
+        workers < 2
+        or len(pages_files) < MIN_PAGES
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1  # only a process with one thread forks safely
+    ):
+        return 0
+    pages = [ConvertedAheadPage(None, file, config) for file in pages_files]
+    size = max(1, -(-len(pages) // (workers * CHUNKS_PER_WORKER)))
+    chunks = [
+        [page.file.src_uri for page in pages[start : start + size]]
+        for start in range(0, len(pages), size)
+    ]
+    global _BUILD
+    _BUILD = (config, files)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_convert_chunk, chunks)
+    except Exception as exc:  # a worker that cannot start: the build converts as usual
+        log.debug(f"converting record pages ahead failed, converting one by one: {exc}")
+        return 0
+    finally:
+        _BUILD = None
+    done = 0
+    for chunk in results:
+        for src_uri, converted in chunk:
+            file = files.get_file_from_path(src_uri)
+            if converted is not None and file is not None and isinstance(file.page, Page):
+                file.page.ahead = converted
+                done += 1
+    return done
+
+
+# --- in the worker ----------------------------------------------------------------------
+
+_BUILD: tuple[Any, Files] | None = None  # the build's config and files, inherited by fork
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.messages: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.INFO:
+            self.messages.append((record.name, record.levelno, record.getMessage()))
+
+
+def _convert_chunk(src_uris: list[str]) -> list[tuple[str, Converted | None]]:
+    assert _BUILD is not None
+    config, files = _BUILD
+    # the worker says nothing itself: what it logs travels back with each page
+    collect = _Collect()
+    for logger in (logging.getLogger(), logging.getLogger("mkdocs")):
+        logger.handlers = [collect]
+    results = []
+    for src_uri in src_uris:
+        file = files.get_file_from_path(src_uri)
+        page = file.page if file is not None else None
+        converted = None
+        if isinstance(page, Page):
+            collect.messages = []
+            try:
+                converted = _convert(page, config, files, collect)
+            except Exception:  # the build converts it again and reports the error itself
+                converted = None
+        results.append((src_uri, converted))
+    return results
+
+
+def _convert(page: Page, config: Any, files: Files, collect: _Collect) -> Converted:
+    """What mkdocs does to a page up to its conversion (`_populate_page`), then render."""
+    config._current_page = page
+    page = config.plugins.on_pre_page(page, config=config, files=files)
+    page.read_source(config)
+    page.markdown = config.plugins.on_page_markdown(
+        page.markdown, page=page, config=config, files=files
+    )
+    Page.render(page, config, files)
+    links = page.links_to_anchors
+    return Converted(
+        markdown=page.markdown,
+        content=page.content,
+        toc=page.toc,
+        title=page._title_from_render,
+        anchors=page.present_anchor_ids,
+        links_to_anchors=(
+            None
+            if links is None
+            else {linked.src_uri: dict(anchors) for linked, anchors in links.items()}
+        ),
+        messages=list(collect.messages),
+    )
