@@ -15,6 +15,7 @@ server are small, and forking a process that runs server threads is not safe.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -95,6 +96,10 @@ def convert_ahead(pages_files: list[File], config: Any, files: Files) -> int:
     ]
     global _BUILD
     _BUILD = (config, files)
+    # the workers' garbage collector would walk (and so copy) the whole inherited heap
+    # again and again, which grows with the square of the page count: the heap as it is
+    # now is left out of their collections
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = pool.map(_convert_chunk, chunks)
@@ -102,6 +107,7 @@ def convert_ahead(pages_files: list[File], config: Any, files: Files) -> int:
         log.debug(f"converting record pages ahead failed, converting one by one: {exc}")
         return 0
     finally:
+        gc.unfreeze()
         _BUILD = None
     done = 0
     for chunk in results:
