@@ -33,7 +33,7 @@ from adrgen.yamlsafe import read_text
 
 DECISIONS = "decisions"
 # names of generated pages under decisions/ that a folder name must not shadow
-RESERVED_NAMES = {"index", "graph", "tags", "log", "assets"}
+RESERVED_NAMES = {"index", "graph", "tags", "log", "assets", "by-mechanism", "by-tag"}
 
 _H1 = re.compile(r"^#\s+\S")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)

@@ -13,13 +13,19 @@ Layout (paths are markdown files; a site with directory URLs serves `x/y.md` as 
     decisions/index.md               the decision log, newest first (first page)
     decisions/log/<n>.md             further pages of the log, `page_size` records each
     decisions/graph.md               the decision graph (a bounded slice, see below)
-    decisions/tags.md                decisions by tag
+    decisions/tags.md                the tags, each with its number of decisions
+    decisions/tags/<n>.md            further pages of the tags
+    decisions/by-tag/<tag>/...       the decisions with one tag, paged like the log
+    decisions/by-mechanism/<id>/...  all decisions that chose a mechanism, paged like the log
     decisions/<folder>/<file>.md     one page per record; files it links to beside it
 
 Pages are built to scale to thousands of records: the navigation names the catalog
 sections and the first log page only; record pages are reached from the log, the mechanism
-pages, tags and search. No page lists every record except the log, which is split into
-pages, and the graph shows at most `graph_limit` recent records.
+pages, tags and search. No page lists more than `page_size` records: the log and the
+listings by tag and by mechanism are split into pages, a mechanism's own page shows its
+`mechanism_recent` newest decisions, and the graph shows at most `graph_limit` recent
+records. Listing pages are left out of the search index: a search finds the records
+themselves.
 
 Page text comes from jinja2 templates in `templates/site/` (a team's `site/` folder beside
 its record templates is looked up first), run in a sandbox. Every `{{ value }}` is escaped
@@ -29,6 +35,7 @@ to inert text unless a template marks it as catalog prose with `| md`.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -65,6 +72,7 @@ class SiteOptions:
     decisions_title: str = "Decisions"
     page_size: int = 100  # records on one page of the decision log
     graph_limit: int = 40  # most recent records drawn in the decision graph
+    mechanism_recent: int = 20  # newest decisions shown on a mechanism's own page
     templates_dir: Path | None = None  # a team's templates folder; its site/ is looked up first
 
 
@@ -87,6 +95,20 @@ class Paths:
     @staticmethod
     def log_page(number: int) -> str:
         return f"{DECISIONS}/index.md" if number == 1 else f"{DECISIONS}/log/{number}.md"
+
+    @staticmethod
+    def tags_page(number: int) -> str:
+        return f"{DECISIONS}/tags.md" if number == 1 else f"{DECISIONS}/tags/{number}.md"
+
+    @staticmethod
+    def listing_pages(kind: str, slug: str) -> Callable[[int], str]:
+        """Where the pages of one listing go: `kind` is by-mechanism or by-tag."""
+
+        def page(number: int) -> str:
+            name = "index" if number == 1 else str(number)
+            return f"{DECISIONS}/{kind}/{slug}/{name}.md"
+
+        return page
 
 
 @dataclass
@@ -135,8 +157,8 @@ def build_site(
     """The site's pages. `kept` carries record pages from one build to the next (a server
     rebuilding after an edit): a page whose inputs are unchanged is not rendered again."""
     options = options or SiteOptions()
-    if options.page_size < 1 or options.graph_limit < 1:
-        raise AdrgenError("site: page_size and graph_limit must be at least 1")
+    if options.page_size < 1 or options.graph_limit < 1 or options.mechanism_recent < 1:
+        raise AdrgenError("site: page_size, graph_limit and mechanism_recent must be at least 1")
     records = build_record_pages(catalog, sources)
     site = Site()
     site.files = prepare_bodies(records)
@@ -162,9 +184,40 @@ def build_site(
         for stance in Stance
     ]
 
-    def add(path: str, template: str, title: str, *, tags: list[str] | None = None, **context):
+    tag_slugs = _tag_slugs(records)
+    tag_paths = {tag: Paths.listing_pages("by-tag", slug)(1) for tag, slug in tag_slugs.items()}
+
+    def add(
+        path: str,
+        template: str,
+        title: str,
+        *,
+        tags: list[str] | None = None,
+        searched: bool = True,
+        **context,
+    ):
         markdown = renderer.render(template, path, title=title, paths=paths, **context)
-        site.pages[path] = _front_matter(title, tags) + markdown
+        site.pages[path] = _front_matter(title, tags, searched) + markdown
+
+    def add_pages(page_path: Callable[[int], str], template: str, title: str, rows, **context):
+        """A list split into pages of `page_size`, with a pager; not searched."""
+        size = options.page_size
+        count = max(1, -(-len(rows) // size))
+        for number in range(1, count + 1):
+            path = page_path(number)
+            add(
+                path,
+                template,
+                title if number == 1 else f"{title}, page {number}",
+                searched=False,
+                rows=rows[(number - 1) * size : number * size],
+                page_number=number,
+                page_count=count,
+                page_size=size,
+                total=len(rows),
+                pager=_pager(page_path, number, count),
+                **context,
+            )
 
     add(
         paths.catalog,
@@ -175,6 +228,8 @@ def build_site(
         record_counts={k: len(v) for k, v in by_mechanism.items()},
     )
     for m in mechanisms:
+        chosen = by_mechanism.get(m.id, [])
+        listing = Paths.listing_pages("by-mechanism", m.id)
         add(
             Paths.mechanism(m),
             "mechanism.md.j2",
@@ -185,8 +240,19 @@ def build_site(
             avoiding=[s for s in catalog.situations if m.id in s.avoids],
             failure_modes=[f for f in catalog.failure_modes if m.id in f.warns_about],
             tooling=[t for t in catalog.meta.tooling_examples if m.id in t.mechanisms],
-            records=by_mechanism.get(m.id, []),
+            records=chosen[: options.mechanism_recent],
+            total=len(chosen),
+            listing=listing(1),
         )
+        if len(chosen) > options.mechanism_recent:
+            link = f"[{text(m.name)}]({posixpath.relpath(Paths.mechanism(m), posixpath.dirname(listing(1)))})"
+            add_pages(
+                listing,
+                "listing.md.j2",
+                f"Decisions that chose {entities(m.name)}",
+                chosen,
+                about=Markup(f"chose {link}"),
+            )
     add(paths.situations, "situations.md.j2", "Situations", situations=catalog.situations)
     add(paths.checklist, "checklist.md.j2", "Decision checklist", checklist=catalog.checklist)
     add(
@@ -196,24 +262,14 @@ def build_site(
         failure_modes=catalog.failure_modes,
     )
 
-    page_count = max(1, -(-len(records) // options.page_size))
-    for number in range(1, page_count + 1):
-        path = Paths.log_page(number)
-        title = "Decision log" if number == 1 else f"Decision log, page {number}"
-        rows = records[(number - 1) * options.page_size : number * options.page_size]
-        add(
-            path,
-            "log.md.j2",
-            title,
-            rows=rows,
-            page_number=number,
-            page_count=page_count,
-            page_size=options.page_size,
-            total=len(records),
-            sources=sources,
-            show_source=len(sources) > 1,
-            pager=_pager(path, number, page_count),
-        )
+    add_pages(
+        Paths.log_page,
+        "log.md.j2",
+        "Decision log",
+        records,
+        sources=sources,
+        show_source=len(sources) > 1,
+    )
 
     shown, extra, mermaid = _graph(records, options.graph_limit)
     add(
@@ -226,15 +282,33 @@ def build_site(
         limit=options.graph_limit,
         mermaid=Markup(mermaid),
     )
-    add(paths.tags, "tags.md.j2", "Decisions by tag")
-    # material's tags plugin finds its listing marker, an HTML comment, in the rendered page
+    by_tag: dict[str, list[RecordPage]] = {}
+    for record in records:
+        for tag in dict.fromkeys(record.tags):
+            by_tag.setdefault(tag, []).append(record)
+    tags = [
+        {"name": tag, "count": len(by_tag[tag]), "path": tag_paths[tag]}
+        for tag in sorted(by_tag, key=lambda t: (t.lower(), t))
+    ]
+    add_pages(Paths.tags_page, "tags.md.j2", "Decisions by tag", tags)
+    # a team's tags page may hold the listing marker of material's tags plugin, a comment
     site.raw_html_pages.add(paths.tags)
+    for tag, tagged in by_tag.items():
+        back = posixpath.relpath(paths.tags, posixpath.dirname(tag_paths[tag]))
+        add_pages(
+            Paths.listing_pages("by-tag", tag_slugs[tag]),
+            "listing.md.j2",
+            f"Decisions tagged {entities(tag)}",
+            tagged,
+            about=Markup(f"are tagged {code(tag)} ([all tags]({back}))"),
+        )
 
     stamp = (_catalog_stamp(catalog), renderer.stamp(), repr(options))
     counts = {source.name: len(source.records) for source in sources}
     reused: dict[tuple, str] = {}
     for record in records:
-        key = (stamp, counts[record.source.name], *_record_inputs(record))
+        record_tag_paths = tuple(tag_paths[tag] for tag in record.tags)
+        key = (stamp, counts[record.source.name], record_tag_paths, *_record_inputs(record))
         markdown = kept.get(key) if kept is not None else None
         if markdown is None:
             add(
@@ -244,6 +318,7 @@ def build_site(
                 tags=record.tags,
                 r=record,
                 body=Markup(record.body),
+                tag_pages=[{"name": tag, "path": tag_paths[tag]} for tag in record.tags],
             )
         else:
             site.pages[record.path] = markdown
@@ -307,14 +382,34 @@ def _record_inputs(record: RecordPage) -> tuple:
     )
 
 
-def _front_matter(title: str, tags: list[str] | None = None) -> str:
+def _front_matter(title: str, tags: list[str] | None = None, searched: bool = True) -> str:
     """The page's own front matter. The theme prints the title and tags without escaping
     them, so they are written as HTML entities; the record's own front matter is not kept."""
     lines = ["---", f"title: {yaml_scalar(entities(title))}"]
     if tags:
         lines.append(f"tags: [{', '.join(yaml_scalar(entities(tag)) for tag in tags)}]")
+    if not searched:
+        lines.append("search: {exclude: true}")
     lines.append("---")
     return "\n".join(lines) + "\n\n"
+
+
+def _tag_slugs(records: list[RecordPage]) -> dict[str, str]:
+    """Each tag's name in addresses; tags that make the same slug are numbered."""
+    from adrgen.slugs import record_slug
+
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    every_tag = {tag for record in records for tag in record.tags}
+    for tag in sorted(every_tag, key=lambda t: (t.lower(), t)):
+        slug = base = record_slug(tag, max_length=60)
+        suffix = 1
+        while slug in taken:
+            suffix += 1
+            slug = f"{base}-{suffix}"
+        taken.add(slug)
+        slugs[tag] = slug
+    return slugs
 
 
 def _finalize(value: Any) -> Any:
@@ -412,17 +507,17 @@ def _status_badge(record: RecordPage) -> Markup:
     )
 
 
-def _pager(path: str, number: int, count: int) -> Markup:
-    """Links to the first, previous, next and last pages of the log and a few around this one."""
+def _pager(page_path: Callable[[int], str], number: int, count: int) -> Markup:
+    """Links to the first, previous, next and last pages of a list and a few around this one."""
     if count == 1:
         return Markup("")
-    here = posixpath.dirname(path)
+    here = posixpath.dirname(page_path(number))
 
     def link(n: int, label: str | None = None) -> str:
         shown = label or str(n)
         if n == number:
             return f"**{shown}**"
-        return f"[{shown}]({posixpath.relpath(Paths.log_page(n), here)})"
+        return f"[{shown}]({posixpath.relpath(page_path(n), here)})"
 
     window = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
     parts = []

@@ -240,9 +240,16 @@ def test_supersede_links_show_on_both_records(mixed_site) -> None:
 
 def test_mechanism_pages_list_the_records_that_chose_them(mixed_site) -> None:
     site_dir, _ = mixed_site
+    # generated records choose the mechanisms in turn: 1, 9, 17, ... chose pipes
+    chose_pipes = {f"Generated decision {n} about component {n % 17}" for n in range(1, 201, 8)}
     page = (site_dir / "catalog" / "mechanisms" / "pipes" / "index.html").read_text()
-    assert "Generated decision 1 about component 1<" in page  # index 0 chose pipes
-    assert "Generated decision 2 about component 2<" not in page
+    shown = set(re.findall(r">(Generated decision \d+ about component \d+)<", page))
+    assert len(shown) == 20 and shown < chose_pipes, "the 20 newest on the mechanism's page"
+    assert f"all {len(chose_pipes)}</a>" in page
+    listing = site_dir / "decisions" / "by-mechanism" / "pipes" / "index.html"
+    assert 'href="../../../decisions/by-mechanism/pipes/"' in page
+    listed = set(re.findall(r">(Generated decision \d+ about component \d+)<", listing.read_text()))
+    assert listed == chose_pipes
 
 
 def test_200_record_build_time_is_recorded(mixed_site) -> None:
@@ -341,13 +348,17 @@ def test_real_records_pages_exist_and_broken_images_are_noted(corpora_site) -> N
 def test_300_record_site_pages_do_not_each_list_every_record(tmp_path) -> None:
     folder = tmp_path / "decisions"
     generated_records(folder, 300)
-    site_dir = build_in_process(write_config(tmp_path, [folder], site_dir=tmp_path / "public"))
-    record_link = re.compile(
-        r'href="[^"]*decisions/decisions/(\d{4})-[^"/]*/?"|href="(?:\.\./)?(\d{4})-[^"/]*/"'
+    config = write_config(
+        tmp_path,
+        [folder],
+        site_dir=tmp_path / "public",
+        plugin_extra="      page_size: 25\n      graph_limit: 10",
     )
+    site_dir = build_in_process(config)
+    record_link = re.compile(r'href="(?:[^"]*/)?(\d{4})-[^"/]*/?"')
 
     def linked_records(page: Path) -> set[str]:
-        return {a or b for a, b in record_link.findall(page.read_text(encoding="utf-8"))}
+        return set(record_link.findall(page.read_text(encoding="utf-8")))
 
     pages = list(site_dir.rglob("index.html"))
     assert len(pages) > 300
@@ -355,11 +366,17 @@ def test_300_record_site_pages_do_not_each_list_every_record(tmp_path) -> None:
     assert len(record_pages) == 300
     for page in record_pages:
         assert len(linked_records(page)) < 10, page
-    for page in pages:
-        if page.parent.name == "tags":
-            continue  # the tags index lists each tagged record once, on one page
-        assert len(linked_records(page)) <= 100, page
+    listed = {}
+    for page in pages:  # the log, the mechanisms and the tags: pages of 25 at most
+        listed[page] = linked_records(page)
+        assert len(listed[page]) <= 25, page
     assert len(log_rows(site_dir)) == 300
+    by_tag = [p for p in pages if "by-tag" in p.parts]
+    by_mechanism = [p for p in pages if "by-mechanism" in p.parts]
+    assert len(by_tag) == 5 * 3, "five tags of 60 records, 25 to a page"
+    assert len(by_mechanism) == 4 * 2 + 4 * 2, "eight mechanisms of 37 or 38 records"
+    assert len(set().union(*(listed[p] for p in by_tag))) == 300
+    assert len(set().union(*(listed[p] for p in by_mechanism))) == 300
 
 
 def test_plugin_in_a_site_without_nav_and_with_named_folders(tmp_path) -> None:

@@ -316,3 +316,30 @@ def test_template_folder_of_a_team_is_tried_first_and_sandboxed(catalog, tmp_pat
     (team / "record.md.j2").write_text("{{ r.__class__.__mro__ }}")
     with pytest.raises(AdrgenError, match=r"site/record.md.j2:1: access to attribute .__class__."):
         _site(catalog, records, templates_dir=tmp_path / "templates")
+
+
+def test_tags_get_pages_of_their_own_even_when_their_slugs_clash(catalog, tmp_path) -> None:
+    adrgen_record(tmp_path, 1, "First", tags=("build daemon", "ipc"))
+    adrgen_record(tmp_path, 2, "Second", tags=("build-daemon",))
+    site = _site(catalog, tmp_path)
+    index = site.pages["decisions/tags.md"]
+    assert "[build daemon](by-tag/build-daemon/index.md) | 1 |" in index
+    assert "[build-daemon](by-tag/build-daemon-2/index.md) | 1 |" in index
+    assert "[ipc](by-tag/ipc/index.md) | 1 |" in index
+    assert "First" in site.pages["decisions/by-tag/build-daemon/index.md"]
+    assert "Second" in site.pages["decisions/by-tag/build-daemon-2/index.md"]
+    first = next(text for path, text in site.pages.items() if path.endswith("/0001-first.md"))
+    assert "- Tags: [build daemon](../by-tag/build-daemon/index.md), [ipc](" in first
+
+
+def test_listing_pages_are_left_out_of_search_and_records_are_not(catalog, tmp_path) -> None:
+    for number in range(1, 4):
+        adrgen_record(tmp_path, number, f"Decision {number}", tags=("ipc",))
+    site = _site(catalog, tmp_path, page_size=2, mechanism_recent=1)
+    listings = [p for p in site.pages if p.startswith(("decisions/by-", "decisions/log/"))]
+    listings += ["decisions/index.md", "decisions/tags.md"]
+    assert len(listings) >= 6
+    for path in listings:
+        assert "\nsearch: {exclude: true}\n" in site.pages[path], path
+    for path in [*site.record_pages, "catalog/mechanisms/unix-sockets.md"]:
+        assert "search:" not in site.pages[path].split("\n---\n")[0], path
