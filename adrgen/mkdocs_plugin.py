@@ -57,6 +57,7 @@ class AdrgenConfig(base.Config):
     decisions_nav_title = c.Type(str, default="Decisions")
     page_size = c.Type(int, default=100)
     graph_limit = c.Type(int, default=40)
+    mechanism_recent = c.Type(int, default=20)
 
 
 class AdrgenPlugin(BasePlugin[AdrgenConfig]):
@@ -178,6 +179,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             decisions_title=self.config.decisions_nav_title,
             page_size=self.config.page_size,
             graph_limit=self.config.graph_limit,
+            mechanism_recent=self.config.mechanism_recent,
             templates_dir=self.templates_dir,
         )
         try:
