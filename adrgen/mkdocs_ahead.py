@@ -1,9 +1,10 @@
-"""Record pages converted from markdown ahead of mkdocs, on every core of the machine.
+"""Generated pages converted from markdown ahead of mkdocs, on every core of the machine.
 
 mkdocs converts pages one after another, and in a site with thousands of records the record
-pages are most of the build. Just before mkdocs reads the pages, `convert_ahead` forks
-worker processes that read and convert the record pages with mkdocs' own `Page.render`,
-exactly as the build would. The build then reads each page as usual and runs every
+pages and the listings of records are most of the build. Just before mkdocs reads the
+pages, `convert_ahead` forks worker processes that read and convert those pages (the ones
+not in the navigation) with mkdocs' own `Page.render`, exactly as the build would. The
+build then reads each page as usual and runs every
 plugin's events; only the conversion is taken from the worker, and only when the markdown
 mkdocs is about to convert is the very text the worker converted. Anything else, and any
 page a worker could not convert, is converted as usual.

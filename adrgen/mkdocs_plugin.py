@@ -66,6 +66,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         self.safe = SafeMarkdown()
         self.safe_pages: set[str] = set()
         self.record_pages: set[str] = set()
+        self.generated_pages: set[str] = set()
         self.watched: list[Path] = []
         self.shared = SharedFragments()
         # record pages kept between the builds of one `serve`: unchanged ones are not redone
@@ -209,6 +210,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             files.append(File.generated(config, STYLESHEET, content=site.stylesheet))
         self.safe_pages = set(site.pages) - site.raw_html_pages
         self.record_pages = site.record_pages
+        self.generated_pages = set(site.pages)
         _extend_nav(config, site, own_pages)
         return files
 
@@ -226,12 +228,15 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             from adrgen.mkdocs_ahead import convert_ahead
 
             in_nav = {id(page) for page in nav.pages}
-            record_files = [
+            generated = [
                 file
                 for file in files.documentation_pages()
-                if file.src_uri in self.record_pages and id(file.page) not in in_nav
+                if file.src_uri in self.generated_pages and id(file.page) not in in_nav
             ]
-            convert_ahead(record_files, config, files)
+            # the listings (a hundred rows each) first, so that no worker is left with
+            # the longest pages at the end
+            generated.sort(key=lambda file: file.src_uri in self.record_pages)
+            convert_ahead(generated, config, files)
         return nav
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
