@@ -242,7 +242,13 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         env.globals["adrgen_shared"] = self.shared
         if env.bytecode_cache is None:
-            env.bytecode_cache = _theme_bytecode_cache(env)
+            # mkdocs compiles the theme's templates on every build: half of a rebuild
+            # when one record changed
+            from adrgen.template_cache import compiled_templates_cache
+
+            env.bytecode_cache = compiled_templates_cache(
+                env, "theme-templates", ("mkdocs", "mkdocs-material")
+            )
         return env
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
@@ -281,53 +287,6 @@ class SharedFragments:
 
 
 _WHITE_SPACE = re.compile(r"\s+")
-
-
-def _theme_bytecode_cache(env: Any) -> Any:
-    """The theme's compiled templates, kept in the user's cache folder like .pyc files.
-
-    mkdocs compiles the theme's templates on every build, which is half of a rebuild when
-    one record changed. Jinja checks each template's source before using its cached code;
-    the folder's name covers what else changes the generated code: the versions of
-    mkdocs, the theme and jinja, and the environment's settings.
-    """
-    import hashlib
-    from importlib.metadata import PackageNotFoundError, version
-
-    from jinja2 import FileSystemBytecodeCache
-
-    base = resources.user_cache_dir()
-    if base is None:
-        return None
-    versions = []
-    for package in ("mkdocs", "mkdocs-material", "jinja2"):
-        try:
-            versions.append(version(package))
-        except PackageNotFoundError:
-            versions.append("")
-    settings = (
-        *versions,
-        sorted(env.extensions),
-        env.autoescape if isinstance(env.autoescape, bool) else "callable",
-        env.finalize is None,
-        env.trim_blocks,
-        env.lstrip_blocks,
-        env.keep_trailing_newline,
-        env.newline_sequence,
-        env.block_start_string,
-        env.variable_start_string,
-        env.comment_start_string,
-        env.line_statement_prefix,
-        env.line_comment_prefix,
-        env.optimized,
-    )
-    marker = hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
-    folder = base / f"theme-templates-{marker}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return None
-    return FileSystemBytecodeCache(str(folder))
 
 
 def _ensure_extensions(config: Any) -> None:

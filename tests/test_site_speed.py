@@ -257,3 +257,26 @@ def test_warnings_of_pages_converted_ahead_fail_a_strict_build(tmp_path, convers
         build_in_process(config, strict=True)
     assert conversions == [71 + 5]
     assert failure.value.exit_code == 1
+
+
+# --- adrgen's own site templates, outside the sandbox ----------------------------------
+
+
+def test_own_templates_outside_the_sandbox_make_the_same_pages(tmp_path) -> None:
+    """A team folder holding copies of adrgen's templates runs them in the sandbox."""
+    import shutil
+
+    from adrgen import resources
+
+    catalog = load_catalog()
+    records = tmp_path / "records"
+    generated_records(records, 30)
+    adrgen_record(records, 40, "<b>Odd</b> `title` [x](y)", tags=("a|b", "<i>"))
+    team = tmp_path / "team"
+    shutil.copytree(resources.templates_dir() / "site", team / "site")
+    own = build_site(catalog, load_sources([records]), SiteOptions(page_size=7))
+    sandboxed = build_site(
+        catalog, load_sources([records]), SiteOptions(page_size=7, templates_dir=team)
+    )
+    assert len(own.pages) > 40
+    assert own.pages == sandboxed.pages

@@ -1,0 +1,59 @@
+"""Compiled jinja2 templates kept in the user's cache folder, as Python keeps .pyc files.
+
+Compiling a template costs more than rendering it once, and every adrgen command and site
+build starts afresh. Jinja checks each template's source against its cached code before
+using it; the folder's name covers what else changes the generated code: the versions of
+jinja and of the packages the templates come from, the environment's class and settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from adrgen import resources
+
+
+def _versions(packages: tuple[str, ...]) -> list[str]:
+    found = []
+    for package in packages:
+        try:
+            found.append(version(package))
+        except PackageNotFoundError:
+            found.append("")
+    return found
+
+
+def compiled_templates_cache(env: Any, label: str, packages: tuple[str, ...] = ()) -> Any:
+    """A bytecode cache for `env`, or None when caches are off or the folder cannot be made."""
+    base = resources.user_cache_dir()
+    if base is None:
+        return None
+    from jinja2 import FileSystemBytecodeCache
+
+    settings = (
+        *_versions(("jinja2", *packages)),
+        f"{type(env).__module__}.{type(env).__qualname__}",
+        getattr(env, "code_generator_class", None).__qualname__,
+        sorted(env.extensions),
+        env.autoescape if isinstance(env.autoescape, bool) else "callable",
+        env.finalize is None,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.keep_trailing_newline,
+        env.newline_sequence,
+        env.block_start_string,
+        env.variable_start_string,
+        env.comment_start_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.optimized,
+    )
+    marker = hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+    folder = base / f"{label}-{marker}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
