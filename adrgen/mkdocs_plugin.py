@@ -241,6 +241,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         env.globals["adrgen_shared"] = self.shared
+        env.globals["adrgen_untitled"] = UntitledPage
         if env.bytecode_cache is None:
             # mkdocs compiles the theme's templates on every build: half of a rebuild
             # when one record changed
@@ -274,19 +275,46 @@ class SharedFragments:
         self.in_nav = {id(page) for page in nav_pages}
         self.fragments = {}
 
-    def __call__(self, name: str, page: Any, *variant: Any, caller: Any) -> Any:
+    def __call__(
+        self, name: str, page: Any, *variant: Any, caller: Any, titled: bool = False
+    ) -> Any:
+        """With `titled`, the body is rendered for `adrgen_untitled(page)` and the page's
+        title goes where that one's placeholder is."""
         from markupsafe import Markup
 
         if id(page) in self.in_nav:
-            return caller()
-        key = (name, posixpath.dirname(page.url.rstrip("/")), *variant)
-        fragment = self.fragments.get(key)
-        if fragment is None:
-            fragment = self.fragments[key] = Markup(_WHITE_SPACE.sub(" ", str(caller())))
-        return fragment
+            fragment = str(caller())
+        else:
+            key = (name, posixpath.dirname(page.url.rstrip("/")), *variant)
+            fragment = self.fragments.get(key)
+            if fragment is None:
+                fragment = self.fragments[key] = _WHITE_SPACE.sub(" ", str(caller()))
+        if titled:
+            fragment = fragment.replace(_TITLE_PLACEHOLDER, _theme_title(page))
+        return Markup(fragment)
 
 
 _WHITE_SPACE = re.compile(r"\s+")
+_TITLE_PLACEHOLDER = "\x00adrgen-page-title\x00"
+
+
+def _theme_title(page: Any) -> str:
+    """The page's title as the theme's header prints it."""
+    if page.meta and page.meta.get("title"):
+        return str(page.meta["title"])
+    return str(page.title)
+
+
+class UntitledPage:
+    """A page whose title is a placeholder, for the fragments `SharedFragments` titles."""
+
+    def __init__(self, page: Any):
+        self._page = page
+        self.meta = {**(page.meta or {}), "title": _TITLE_PLACEHOLDER}
+        self.title = _TITLE_PLACEHOLDER
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._page, name)
 
 
 def _ensure_extensions(config: Any) -> None:

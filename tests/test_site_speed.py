@@ -67,6 +67,8 @@ def test_record_pages_share_the_navigation_the_theme_renders(two_folder_site) ->
         for page in pages:
             twin = fresh / page.relative_to(shared)
             assert _primary_nav(page) == _primary_nav(twin)
+            # the whole page, header and settings included, but for white space
+            assert page.read_text().split() == twin.read_text().split(), page
         assert "Decision log" in navs.pop()
 
 
