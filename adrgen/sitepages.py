@@ -163,50 +163,67 @@ def build_site(
     site = Site()
     site.files = prepare_bodies(records)
     records.sort(key=RecordPage.sort_key, reverse=True)
-    renderer = _Renderer(catalog, options)
-    paths = Paths()
-
-    by_mechanism: dict[str, list[RecordPage]] = {}
     for record in records:
-        if record.mechanism_entry is not None:
-            by_mechanism.setdefault(record.mechanism_entry.id, []).append(record)
-        for problem in record.problems:
-            site.notices.append(problem)
+        site.notices.extend(record.problems)
+    pages = _SitePages(site, catalog, sources, records, options)
+    pages.catalog_pages()
+    pages.log_and_graph()
+    pages.tag_pages()
+    pages.record_pages(kept)
+    pages.navigation()
+    site.stylesheet = pages.renderer.stylesheet()
+    return site
 
-    mechanisms = sorted(catalog.mechanisms, key=lambda m: (m.stance.rank, m.ceremony, m.id))
-    meanings = {s.id: s.meaning for s in catalog.meta.stances}
-    rings = [
-        {
-            "stance": stance,
-            "meaning": meanings.get(stance, ""),
-            "mechanisms": [m for m in mechanisms if m.stance is stance],
+
+class _SitePages:
+    """Adds each kind of page to the site; one method a kind."""
+
+    def __init__(
+        self,
+        site: Site,
+        catalog: Catalog,
+        sources: list[RecordSource],
+        records: list[RecordPage],
+        options: SiteOptions,
+    ):
+        self.site, self.catalog, self.sources, self.records = site, catalog, sources, records
+        self.options = options
+        self.renderer = _Renderer(catalog, options)
+        self.paths = Paths()
+        self.by_mechanism: dict[str, list[RecordPage]] = {}
+        for record in records:
+            if record.mechanism_entry is not None:
+                self.by_mechanism.setdefault(record.mechanism_entry.id, []).append(record)
+        self.mechanisms = sorted(
+            catalog.mechanisms, key=lambda m: (m.stance.rank, m.ceremony, m.id)
+        )
+        self.tag_slugs = _tag_slugs(records)
+        self.tag_paths = {
+            tag: Paths.listing_pages("by-tag", slug)(1) for tag, slug in self.tag_slugs.items()
         }
-        for stance in Stance
-    ]
-
-    tag_slugs = _tag_slugs(records)
-    tag_paths = {tag: Paths.listing_pages("by-tag", slug)(1) for tag, slug in tag_slugs.items()}
 
     def add(
+        self,
         path: str,
         template: str,
         title: str,
         *,
         tags: list[str] | None = None,
         searched: bool = True,
-        **context,
-    ):
-        markdown = renderer.render(template, path, title=title, paths=paths, **context)
-        site.pages[path] = _front_matter(title, tags, searched) + markdown
+        **context: Any,
+    ) -> None:
+        markdown = self.renderer.render(template, path, title=title, paths=self.paths, **context)
+        self.site.pages[path] = _front_matter(title, tags, searched) + markdown
 
-    def add_pages(page_path: Callable[[int], str], template: str, title: str, rows, **context):
+    def add_pages(
+        self, page_path: Callable[[int], str], template: str, title: str, rows: list, **context
+    ) -> None:
         """A list split into pages of `page_size`, with a pager; not searched."""
-        size = options.page_size
+        size = self.options.page_size
         count = max(1, -(-len(rows) // size))
         for number in range(1, count + 1):
-            path = page_path(number)
-            add(
-                path,
+            self.add(
+                page_path(number),
                 template,
                 title if number == 1 else f"{title}, page {number}",
                 searched=False,
@@ -219,149 +236,174 @@ def build_site(
                 **context,
             )
 
-    add(
-        paths.catalog,
-        "catalog.md.j2",
-        catalog.meta.title,
-        meta=catalog.meta,
-        rings=rings,
-        record_counts={k: len(v) for k, v in by_mechanism.items()},
-    )
-    for m in mechanisms:
-        chosen = by_mechanism.get(m.id, [])
-        listing = Paths.listing_pages("by-mechanism", m.id)
-        add(
-            Paths.mechanism(m),
-            "mechanism.md.j2",
-            m.name,
-            m=m,
-            stance_meaning=meanings.get(m.stance, ""),
-            accepting=[s for s in catalog.situations if m.id in s.accepts],
-            avoiding=[s for s in catalog.situations if m.id in s.avoids],
-            failure_modes=[f for f in catalog.failure_modes if m.id in f.warns_about],
-            tooling=[t for t in catalog.meta.tooling_examples if m.id in t.mechanisms],
-            records=chosen[: options.mechanism_recent],
-            total=len(chosen),
-            listing=listing(1),
+    def catalog_pages(self) -> None:
+        catalog, paths = self.catalog, self.paths
+        meanings = {s.id: s.meaning for s in catalog.meta.stances}
+        rings = [
+            {
+                "stance": stance,
+                "meaning": meanings.get(stance, ""),
+                "mechanisms": [m for m in self.mechanisms if m.stance is stance],
+            }
+            for stance in Stance
+        ]
+        self.add(
+            paths.catalog,
+            "catalog.md.j2",
+            catalog.meta.title,
+            meta=catalog.meta,
+            rings=rings,
+            record_counts={k: len(v) for k, v in self.by_mechanism.items()},
         )
-        if len(chosen) > options.mechanism_recent:
-            link = f"[{text(m.name)}]({posixpath.relpath(Paths.mechanism(m), posixpath.dirname(listing(1)))})"
-            add_pages(
-                listing,
+        for m in self.mechanisms:
+            chosen = self.by_mechanism.get(m.id, [])
+            listing = Paths.listing_pages("by-mechanism", m.id)
+            self.add(
+                Paths.mechanism(m),
+                "mechanism.md.j2",
+                m.name,
+                m=m,
+                stance_meaning=meanings.get(m.stance, ""),
+                accepting=[s for s in catalog.situations if m.id in s.accepts],
+                avoiding=[s for s in catalog.situations if m.id in s.avoids],
+                failure_modes=[f for f in catalog.failure_modes if m.id in f.warns_about],
+                tooling=[t for t in catalog.meta.tooling_examples if m.id in t.mechanisms],
+                records=chosen[: self.options.mechanism_recent],
+                total=len(chosen),
+                listing=listing(1),
+            )
+            if len(chosen) > self.options.mechanism_recent:
+                back = posixpath.relpath(Paths.mechanism(m), posixpath.dirname(listing(1)))
+                self.add_pages(
+                    listing,
+                    "listing.md.j2",
+                    f"Decisions that chose {entities(m.name)}",
+                    chosen,
+                    about=Markup(f"chose [{text(m.name)}]({back})"),
+                )
+        self.add(paths.situations, "situations.md.j2", "Situations", situations=catalog.situations)
+        self.add(
+            paths.checklist, "checklist.md.j2", "Decision checklist", checklist=catalog.checklist
+        )
+        self.add(
+            paths.failure_modes,
+            "failure-modes.md.j2",
+            "Failure modes",
+            failure_modes=catalog.failure_modes,
+        )
+
+    def log_and_graph(self) -> None:
+        self.add_pages(
+            Paths.log_page,
+            "log.md.j2",
+            "Decision log",
+            self.records,
+            sources=self.sources,
+            show_source=len(self.sources) > 1,
+        )
+        limit = self.options.graph_limit
+        shown, extra, mermaid = _graph(self.records, limit)
+        self.add(
+            self.paths.graph,
+            "graph.md.j2",
+            "Decision graph",
+            shown=shown,
+            extra=extra,
+            total=len(self.records),
+            limit=limit,
+            mermaid=Markup(mermaid),
+        )
+
+    def tag_pages(self) -> None:
+        by_tag: dict[str, list[RecordPage]] = {}
+        for record in self.records:
+            for tag in dict.fromkeys(record.tags):
+                by_tag.setdefault(tag, []).append(record)
+        tags = [
+            {"name": tag, "count": len(by_tag[tag]), "path": self.tag_paths[tag]}
+            for tag in sorted(by_tag, key=lambda t: (t.lower(), t))
+        ]
+        self.add_pages(Paths.tags_page, "tags.md.j2", "Decisions by tag", tags)
+        # a team's tags page may hold the listing marker of material's tags plugin, a comment
+        self.site.raw_html_pages.add(self.paths.tags)
+        for tag, tagged in by_tag.items():
+            back = posixpath.relpath(self.paths.tags, posixpath.dirname(self.tag_paths[tag]))
+            self.add_pages(
+                Paths.listing_pages("by-tag", self.tag_slugs[tag]),
                 "listing.md.j2",
-                f"Decisions that chose {entities(m.name)}",
-                chosen,
-                about=Markup(f"chose {link}"),
+                f"Decisions tagged {entities(tag)}",
+                tagged,
+                about=Markup(f"are tagged {code(tag)} ([all tags]({back}))"),
             )
-    add(paths.situations, "situations.md.j2", "Situations", situations=catalog.situations)
-    add(paths.checklist, "checklist.md.j2", "Decision checklist", checklist=catalog.checklist)
-    add(
-        paths.failure_modes,
-        "failure-modes.md.j2",
-        "Failure modes",
-        failure_modes=catalog.failure_modes,
-    )
 
-    add_pages(
-        Paths.log_page,
-        "log.md.j2",
-        "Decision log",
-        records,
-        sources=sources,
-        show_source=len(sources) > 1,
-    )
-
-    shown, extra, mermaid = _graph(records, options.graph_limit)
-    add(
-        paths.graph,
-        "graph.md.j2",
-        "Decision graph",
-        shown=shown,
-        extra=extra,
-        total=len(records),
-        limit=options.graph_limit,
-        mermaid=Markup(mermaid),
-    )
-    by_tag: dict[str, list[RecordPage]] = {}
-    for record in records:
-        for tag in dict.fromkeys(record.tags):
-            by_tag.setdefault(tag, []).append(record)
-    tags = [
-        {"name": tag, "count": len(by_tag[tag]), "path": tag_paths[tag]}
-        for tag in sorted(by_tag, key=lambda t: (t.lower(), t))
-    ]
-    add_pages(Paths.tags_page, "tags.md.j2", "Decisions by tag", tags)
-    # a team's tags page may hold the listing marker of material's tags plugin, a comment
-    site.raw_html_pages.add(paths.tags)
-    for tag, tagged in by_tag.items():
-        back = posixpath.relpath(paths.tags, posixpath.dirname(tag_paths[tag]))
-        add_pages(
-            Paths.listing_pages("by-tag", tag_slugs[tag]),
-            "listing.md.j2",
-            f"Decisions tagged {entities(tag)}",
-            tagged,
-            about=Markup(f"are tagged {code(tag)} ([all tags]({back}))"),
-        )
-
-    if kept is not None:
-        stamp = (_catalog_stamp(catalog), renderer.stamp(), repr(options))
-        counts = {source.name: len(source.records) for source in sources}
-    reused: dict[tuple, str] = {}
-    for record in records:
-        markdown = key = None
+    def record_pages(self, kept: dict[tuple, str] | None) -> None:
+        """One page a record; with `kept`, a page whose inputs are unchanged is reused."""
         if kept is not None:
-            record_tag_paths = tuple(tag_paths[tag] for tag in record.tags)
-            key = (stamp, counts[record.source.name], record_tag_paths, *_record_inputs(record))
-            markdown = kept.get(key)
-        if markdown is None:
-            add(
-                record.path,
-                "record.md.j2",
-                record.title,
-                tags=record.tags,
-                r=record,
-                body=Markup(record.body),
-                tag_pages=[{"name": tag, "path": tag_paths[tag]} for tag in record.tags],
-            )
-        else:
-            site.pages[record.path] = markdown
-        if key is not None:
-            reused[key] = site.pages[record.path]
-        site.record_pages.add(record.path)
-    if kept is not None:  # only this build's pages are kept for the next
-        kept.clear()
-        kept.update(reused)
+            stamp = (_catalog_stamp(self.catalog), self.renderer.stamp(), repr(self.options))
+            counts = {source.name: len(source.records) for source in self.sources}
+        reused: dict[tuple, str] = {}
+        for record in self.records:
+            tag_paths = [self.tag_paths[tag] for tag in record.tags]
+            markdown = key = None
+            if kept is not None:
+                key = (stamp, counts[record.source.name], *tag_paths, *_record_inputs(record))
+                markdown = kept.get(key)
+            if markdown is None:
+                self.add(
+                    record.path,
+                    "record.md.j2",
+                    record.title,
+                    tags=record.tags,
+                    r=record,
+                    body=Markup(record.body),
+                    tag_pages=[
+                        {"name": tag, "path": path}
+                        for tag, path in zip(record.tags, tag_paths, strict=True)
+                    ],
+                )
+            else:
+                self.site.pages[record.path] = markdown
+            if key is not None:
+                reused[key] = self.site.pages[record.path]
+            self.site.record_pages.add(record.path)
+        if kept is not None:  # only this build's pages are kept for the next
+            kept.clear()
+            kept.update(reused)
 
-    site.stylesheet = renderer.stylesheet()
-    site.nav = [
-        {
-            entities(options.catalog_title): [
-                {"Overview": paths.catalog},
-                {"Mechanisms": [{entities(m.name): Paths.mechanism(m)} for m in mechanisms]},
-                {"Situations": paths.situations},
-                {"Decision checklist": paths.checklist},
-                {"Failure modes": paths.failure_modes},
-            ]
-        },
-        {
-            entities(options.decisions_title): [
-                {"Decision log": paths.log},
-                {"Graph": paths.graph},
-                {"Tags": paths.tags},
-            ]
-        },
-    ]
-    site.in_nav = {
-        paths.catalog,
-        paths.situations,
-        paths.checklist,
-        paths.failure_modes,
-        paths.log,
-        paths.graph,
-        paths.tags,
-        *(Paths.mechanism(m) for m in mechanisms),
-    }
-    return site
+    def navigation(self) -> None:
+        paths, options = self.paths, self.options
+        self.site.nav = [
+            {
+                entities(options.catalog_title): [
+                    {"Overview": paths.catalog},
+                    {
+                        "Mechanisms": [
+                            {entities(m.name): Paths.mechanism(m)} for m in self.mechanisms
+                        ]
+                    },
+                    {"Situations": paths.situations},
+                    {"Decision checklist": paths.checklist},
+                    {"Failure modes": paths.failure_modes},
+                ]
+            },
+            {
+                entities(options.decisions_title): [
+                    {"Decision log": paths.log},
+                    {"Graph": paths.graph},
+                    {"Tags": paths.tags},
+                ]
+            },
+        ]
+        self.site.in_nav = {
+            paths.catalog,
+            paths.situations,
+            paths.checklist,
+            paths.failure_modes,
+            paths.log,
+            paths.graph,
+            paths.tags,
+            *(Paths.mechanism(m) for m in self.mechanisms),
+        }
 
 
 # --- rendering ------------------------------------------------------------------------
