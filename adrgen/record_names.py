@@ -14,15 +14,13 @@ RECORD_SUFFIXES = (".md", ".markdown")
 # folder files that are not records, as MADR and log4brains keep them beside the records
 NOT_RECORDS = {"readme", "index", "template", "adr-template", "_index"}
 
-_NUMBERED = re.compile(r"^(\d{1,6})[-_ ]")
-_DATED = re.compile(r"^(\d{8})[-_]")
+# up to six digits and a separator; eight digits and a dash or underscore are a date
+_NUMBER = re.compile(r"(?!\d{8}[-_])(\d{1,6})[-_ ]")
 
 
 def number_of(name: str) -> int | None:
     """The sequence number in a record's file name (`0012-foo.md` -> 12); dates are not numbers."""
-    if _DATED.match(name):
-        return None
-    match = _NUMBERED.match(name)
+    match = _NUMBER.match(name)
     return int(match.group(1)) if match else None
 
 
@@ -36,9 +34,8 @@ def highest_number(directory: Path) -> int:
     if not directory.is_dir():
         return 0
     highest = 0
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            number = number_of(entry.name)
-            if number is not None and is_record_name(entry.name):
-                highest = max(highest, number)
+    for name in os.listdir(directory):
+        number = number_of(name)
+        if number is not None and number > highest and is_record_name(name):
+            highest = number
     return highest
