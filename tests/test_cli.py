@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import click
+import pytest
 
-from adrgen.cli import cli
+from adrgen.cli import cli, main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -103,3 +105,11 @@ def test_recommend_and_new_need_no_pydantic_models_once_the_catalog_is_cached(tm
     new = ["new", "--answers", str(answers), "--no-input", "--dir", str(records)]
     assert "SLOW []" in imports(*new)
     assert len(list(records.glob("0001-*.md"))) == 1
+
+
+def test_main_called_with_arguments_leaves_the_garbage_collector_alone() -> None:
+    """Only the program itself (main() without arguments) skips the final collections."""
+    frozen = gc.get_freeze_count()
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert gc.get_freeze_count() == frozen
