@@ -4,34 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from adrgen import resources
 from adrgen.errors import AdrgenError, ValidationProblems, location
-from adrgen.models import (
-    Catalog,
-    CatalogMeta,
-    ChecklistItem,
-    FactQuestion,
-    FailureMode,
-    Mechanism,
-    Rule,
-    Situation,
-)
-from adrgen.validation import describe_errors
 from adrgen.yamlsafe import LineMap, load_file
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from adrgen.models import Catalog
+    from adrgen.plain import PlainCatalog
 
 META_FILE = "catalog.yaml"
 MECHANISMS_DIR = "mechanisms"
-# file name -> (top-level key, model of each item)
-LIST_FILES: dict[str, tuple[str, type[BaseModel]]] = {
-    "situations.yaml": ("situations", Situation),
-    "checklist.yaml": ("checklist", ChecklistItem),
-    "failure-modes.yaml": ("failure_modes", FailureMode),
-    "rules.yaml": ("rules", Rule),
-    "questions.yaml": ("questions", FactQuestion),
+# file name -> (top-level key, name of the model of each item in adrgen.models)
+LIST_FILES: dict[str, tuple[str, str]] = {
+    "situations.yaml": ("situations", "Situation"),
+    "checklist.yaml": ("checklist", "ChecklistItem"),
+    "failure-modes.yaml": ("failure_modes", "FailureMode"),
+    "rules.yaml": ("rules", "Rule"),
+    "questions.yaml": ("questions", "FactQuestion"),
 }
 
 
@@ -63,11 +56,30 @@ class _Collector:
         return data, lines
 
     def validate(self, model: type[BaseModel], data: Any, where: _Where) -> Any:
+        from pydantic import ValidationError
+
+        from adrgen.validation import describe_errors
+
         try:
             return model.model_validate(data)
         except ValidationError as exc:
             self.problems.extend(describe_errors(exc, where.path, where.lines, where.prefix))
             return None
+
+
+def _catalog_folder(directory: Path | None) -> Path:
+    directory = Path(directory) if directory else resources.catalog_dir()
+    if not directory.is_dir():
+        raise AdrgenError(f"{directory}: catalog folder not found")
+    return directory
+
+
+def _validated_and_cached(directory: Path) -> Catalog:
+    from adrgen import catalog_cache
+
+    catalog = validate_catalog(directory)
+    catalog_cache.save(directory, catalog)
+    return catalog
 
 
 def load_catalog(directory: Path | None = None) -> Catalog:
@@ -78,19 +90,29 @@ def load_catalog(directory: Path | None = None) -> Catalog:
     """
     from adrgen import catalog_cache
 
-    directory = Path(directory) if directory else resources.catalog_dir()
-    if not directory.is_dir():
-        raise AdrgenError(f"{directory}: catalog folder not found")
+    directory = _catalog_folder(directory)
     cached = catalog_cache.load(directory)
-    if cached is not None:
-        return cached
-    catalog = validate_catalog(directory)
-    catalog_cache.save(directory, catalog)
-    return catalog
+    return cached if cached is not None else _validated_and_cached(directory)
+
+
+def load_plain_catalog(directory: Path | None = None) -> PlainCatalog | Catalog:
+    """The catalog for code that only reads it (the engine, record rendering).
+
+    Plain objects from the catalog cache when it holds this folder's catalog as validated,
+    so pydantic is not even imported; otherwise the folder is validated (and cached) and
+    the pydantic models are returned. Both kinds have the same attributes and methods.
+    """
+    from adrgen import catalog_cache
+
+    directory = _catalog_folder(directory)
+    cached = catalog_cache.load_plain(directory)
+    return cached if cached is not None else _validated_and_cached(directory)
 
 
 def validate_catalog(directory: Path) -> Catalog:
     """Read every catalog file and validate it; every problem is reported, file:line."""
+    from adrgen import models
+
     collector = _Collector()
     where: dict[tuple[str, str], _Where] = {}
 
@@ -98,11 +120,11 @@ def validate_catalog(directory: Path) -> Catalog:
     meta_path = directory / META_FILE
     loaded = collector.load(meta_path)
     if loaded:
-        meta = collector.validate(CatalogMeta, loaded[0], _Where(meta_path, loaded[1], ()))
+        meta = collector.validate(models.CatalogMeta, loaded[0], _Where(meta_path, loaded[1], ()))
         if meta:
             where[("meta", "")] = _Where(meta_path, loaded[1], ())
 
-    mechanisms: list[Mechanism] = []
+    mechanisms: list[models.Mechanism] = []
     mech_dir = directory / MECHANISMS_DIR
     mech_files = sorted(mech_dir.glob("*.yaml")) if mech_dir.is_dir() else []
     if not mech_files:
@@ -112,7 +134,7 @@ def validate_catalog(directory: Path) -> Catalog:
         if not loaded:
             continue
         spot = _Where(path, loaded[1], ())
-        mechanism = collector.validate(Mechanism, loaded[0], spot)
+        mechanism = collector.validate(models.Mechanism, loaded[0], spot)
         if mechanism:
             if path.stem != mechanism.id:
                 collector.problems.append(
@@ -122,7 +144,7 @@ def validate_catalog(directory: Path) -> Catalog:
             where.setdefault(("mechanism", mechanism.id), spot)
 
     lists: dict[str, list[Any]] = {}
-    for filename, (key, model) in LIST_FILES.items():
+    for filename, (key, model_name) in LIST_FILES.items():
         lists[key] = []
         path = directory / filename
         loaded = collector.load(path)
@@ -142,14 +164,14 @@ def validate_catalog(directory: Path) -> Catalog:
             continue
         for index, item in enumerate(items):
             spot = _Where(path, lines, (key, index))
-            entry = collector.validate(model, item, spot)
+            entry = collector.validate(getattr(models, model_name), item, spot)
             if entry is not None:
                 lists[key].append(entry)
                 where.setdefault((key, getattr(entry, "id", getattr(entry, "fact", ""))), spot)
 
     if collector.problems:
         raise ValidationProblems(collector.problems)
-    catalog = Catalog(meta=meta, mechanisms=mechanisms, **lists)
+    catalog = models.Catalog(meta=meta, mechanisms=mechanisms, **lists)
     problems = reference_problems(catalog, where)
     if problems:
         raise ValidationProblems(problems)

@@ -1,20 +1,24 @@
-"""Team configuration (`.adrgen.yaml`), found by walking up from the working directory."""
+"""Team configuration (`.adrgen.yaml`), found by walking up from the working directory.
+
+Finding the config and combining it with the command line needs no pydantic; reading and
+validating a team's file does, so that lives in adrgen.team_config and is imported only
+when there is a file to read.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
-
-from pydantic import Field, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from adrgen import resources
-from adrgen.errors import AdrgenError, ValidationProblems, location
-from adrgen.models import Catalog, Strict
-from adrgen.validation import describe_errors
-from adrgen.yamlsafe import LineMap, load_file
+from adrgen.errors import AdrgenError
+
+if TYPE_CHECKING:
+    from adrgen.models import Catalog
+    from adrgen.plain import PlainCatalog
+    from adrgen.team_config import ExtraField, TeamConfig
 
 CONFIG_NAME = ".adrgen.yaml"
 DEFAULT_RECORDS = "docs/decisions"
@@ -22,27 +26,16 @@ DEFAULT_TEMPLATE = "madr"
 # a template is named by its file name without .md.j2, never by a path
 TEMPLATE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$"
 
-
-class ExtraField(Strict):
-    """A record field a team adds: asked in the interview, kept in the front matter."""
-
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")
-    prompt: str
-    help: str = ""
-    type: Literal["text", "bool", "int", "choice"] = "text"
-    choices: list[str] = []
-    required: bool = False
-    default: str | int | bool | None = None
+# the team config's models and reader, importable from here as they always were
+_TEAM_CONFIG_NAMES = ("TeamConfig", "ExtraField", "load_config")
 
 
-class TeamConfig(Strict):
-    team: str | None = None
-    records: str = Field(DEFAULT_RECORDS, min_length=1)
-    template: str = Field(DEFAULT_TEMPLATE, pattern=TEMPLATE_NAME_PATTERN)
-    templates: str | None = None
-    catalog: str | None = None
-    overlay: str | None = None
-    fields: list[ExtraField] = []
+def __getattr__(name: str) -> Any:
+    if name in _TEAM_CONFIG_NAMES:
+        from adrgen import team_config
+
+        return getattr(team_config, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -55,91 +48,12 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
-def load_config(path: Path) -> TeamConfig:
-    """Read and validate a team config; every problem is one `file:line: key: problem` line."""
-    data, lines = load_file(path)
-    if data is None:
-        return TeamConfig()  # an empty (or all-comment) file means every default
-    try:
-        config = TeamConfig.model_validate(data)
-    except ValidationError as exc:
-        problems = [_say_which_name(p) for p in describe_errors(exc, path, lines)]
-        raise ValidationProblems(problems) from None
-    problems = _field_problems(config, path, lines)
-    if problems:
-        raise ValidationProblems(problems)
-    return config
-
-
-_GENERIC_NAME_PROBLEM = "is not a valid identifier (lower-case letters, digits and dashes)"
-_NAME_PROBLEMS = {
-    "template": "is not a template name (a file name without .md.j2: letters, digits, '.', '_', '-')",
-    "name": "is not a field name (lower-case letters, digits and '_', starting with a letter)",
-}
-
-_NAMED_FIELD = re.compile(r":\d+: (?:fields\.\d+\.)?(template|name): ")
-
-
-def _say_which_name(problem: str) -> str:
-    """The catalog's wording for a bad id, made right for template and field names."""
-    named = _NAMED_FIELD.search(problem)
-    if not problem.endswith(_GENERIC_NAME_PROBLEM) or not named:
-        return problem
-    better = _NAME_PROBLEMS[named.group(1)]
-    return problem.removesuffix(_GENERIC_NAME_PROBLEM) + better
-
-
-def _field_problems(config: TeamConfig, path: Path, lines: LineMap) -> list[str]:
-    """What the models cannot check alone: unique field names, choices that can be chosen."""
-    problems: list[str] = []
-    if ".." in config.template:
-        problems.append(
-            f"{location(path, lines.line_of(('template',)))}: template: "
-            f"{config.template!r} {_NAME_PROBLEMS['template']}"
-        )
-    if config.templates is not None and not _inside(path.parent, config.templates):
-        problems.append(
-            f"{location(path, lines.line_of(('templates',)))}: templates: "
-            f"{config.templates!r} leads outside the team folder {path.parent}; templates are "
-            "code, so a config file may only name a folder inside it (to use one from "
-            "elsewhere, pass --templates DIR)"
-        )
-    seen: set[str] = set()
-    for index, extra in enumerate(config.fields):
-
-        def at(key: str, index: int = index) -> str:
-            return f"{location(path, lines.line_of(('fields', index, key)))}: fields.{index}.{key}"
-
-        if extra.name in seen:
-            problems.append(f"{at('name')}: {extra.name!r} is defined twice")
-        seen.add(extra.name)
-        if extra.type == "choice" and not extra.choices:
-            problems.append(f"{at('choices')}: a choice field needs at least one choice")
-        if extra.type != "choice" and extra.choices:
-            problems.append(f"{at('choices')}: only a field of type choice has choices")
-        if (
-            extra.type == "choice"
-            and extra.default is not None
-            and extra.default not in extra.choices
-        ):
-            problems.append(f"{at('default')}: {extra.default!r} is not one of the choices")
-    return problems
-
-
-def _inside(folder: Path, value: str) -> bool:
-    """Whether `value`, relative to `folder`, stays inside it once `..` and symlinks resolve."""
-    try:
-        return (folder / value).resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError):  # a symlink loop
-        return False
-
-
 @dataclass
 class Workspace:
     """Everything a command needs to know about where things are, options over config."""
 
     config_path: Path | None
-    config: TeamConfig
+    config: TeamConfig | None  # None when there is no config file: every default applies
     records_dir: Path
     catalog_dir: Path
     templates_dir: Path | None
@@ -147,8 +61,14 @@ class Workspace:
     template: str
     cwd: Path = field(default_factory=Path.cwd)
 
+    @property
+    def team_fields(self) -> list[ExtraField]:
+        """The record fields the team adds (none without a config file)."""
+        return self.config.fields if self.config is not None else []
+
     @cached_property
     def catalog(self) -> Catalog:
+        """The catalog as validated pydantic models, with the team's overlay merged in."""
         from adrgen.catalog import load_catalog
 
         catalog = load_catalog(self.catalog_dir)
@@ -157,6 +77,19 @@ class Workspace:
 
             catalog = apply_overlay(catalog, self.overlay_path)
         return catalog
+
+    @cached_property
+    def plain_catalog(self) -> PlainCatalog | Catalog:
+        """The catalog for code that only reads it: see catalog.load_plain_catalog.
+
+        An overlay is merged and validated with pydantic, so with one (or once `catalog`
+        has been loaded) this is `catalog`.
+        """
+        if self.overlay_path is not None or "catalog" in self.__dict__:
+            return self.catalog
+        from adrgen.catalog import load_plain_catalog
+
+        return load_plain_catalog(self.catalog_dir)
 
 
 def resolve_workspace(
@@ -172,14 +105,23 @@ def resolve_workspace(
     """Combine command-line options (which win) with the team's `.adrgen.yaml`.
 
     A templates folder given here is the user's explicit choice and may be anywhere; the
-    config's own `templates:` must stay inside the team folder (see `_field_problems`).
+    config's own `templates:` must stay inside the team folder (see
+    `team_config._field_problems`).
     """
     cwd = cwd or Path.cwd()
     if config is not None and not config.is_file():
         raise AdrgenError(f"{config}: no such config file")
     config_path = config or find_config(cwd)
-    team = load_config(config_path) if config_path else TeamConfig()
+    team = None
+    if config_path is not None:
+        from adrgen.team_config import load_config
+
+        team = load_config(config_path)
     base = config_path.parent if config_path else cwd
+
+    def configured(name: str) -> str | None:
+        """The config file's setting, or None without a file."""
+        return getattr(team, name) if team is not None else None
 
     def relative(value: str | None) -> Path | None:
         return (base / value) if value else None
@@ -187,10 +129,10 @@ def resolve_workspace(
     return Workspace(
         config_path=config_path,
         config=team,
-        records_dir=records_dir or base / team.records,
-        catalog_dir=catalog or relative(team.catalog) or resources.catalog_dir(),
-        templates_dir=templates or relative(team.templates),
-        overlay_path=overlay or relative(team.overlay),
-        template=template or team.template,
+        records_dir=records_dir or base / (configured("records") or DEFAULT_RECORDS),
+        catalog_dir=catalog or relative(configured("catalog")) or resources.catalog_dir(),
+        templates_dir=templates or relative(configured("templates")),
+        overlay_path=overlay or relative(configured("overlay")),
+        template=template or configured("template") or DEFAULT_TEMPLATE,
         cwd=cwd,
     )

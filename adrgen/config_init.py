@@ -7,9 +7,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from adrgen.atomic_write import write_text_atomic
+from adrgen.cleantext import clean_text
 from adrgen.config import CONFIG_NAME, DEFAULT_RECORDS, DEFAULT_TEMPLATE, TeamConfig, find_config
 from adrgen.errors import AdrgenError, ValidationProblems
-from adrgen.models import clean_text
 from adrgen.validation import describe_errors
 from adrgen.yamlsafe import dump, parse_text
 

@@ -100,7 +100,7 @@ def run_interview(ws: Workspace, prefill: dict[str, Any] | None = None) -> Answe
     ask_all(opening_specs(), draft)
     ask_all(fact_specs(catalog), draft)
     show_checklist_directives(catalog, draft.facts())
-    ask_all(field_specs(ws.config.fields), draft)
+    ask_all(field_specs(ws.team_fields), draft)
 
     advice = recommend(answers_without_choice(draft), catalog)
     show_recommendation(advice)
@@ -108,7 +108,7 @@ def run_interview(ws: Workspace, prefill: dict[str, Any] | None = None) -> Answe
 
     answers = validate_answers(draft.data, "interview")
     final = recommend(answers, catalog)  # refuses an override without a justification
-    show_summary(draft, answers, final, catalog, ws.config.fields)
+    show_summary(draft, answers, final, catalog, ws.team_fields)
     if not ask(confirm_spec()):
         raise AdrgenError(CANCELLED)
     return answers

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from adrgen.models import clean_text
+from adrgen.cleantext import clean_text
 
 # characters that change meaning anywhere in a line; both markdown flavours accept `\x` for them
 _SPECIAL = re.compile(r"([\\`*_{}\[\]#|])")

@@ -12,17 +12,21 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from adrgen.config import ExtraField, Workspace
+from adrgen.cleantext import clean_text
 from adrgen.engine import Recommendation, recommend
 from adrgen.errors import AdrgenError, AnswerProblem, ValidationProblems
-from adrgen.models import Answers, Catalog, clean_text
-from adrgen.records import highest_number
+from adrgen.record_names import highest_number
 from adrgen.records_write import compose_record, write_record
 from adrgen.render import record_context, render_template, template_folders
 from adrgen.sandbox import RenderLimits
 from adrgen.yamlsafe import LineMap
+
+if TYPE_CHECKING:
+    from adrgen.config import Workspace
+    from adrgen.models import Answers, Catalog
+    from adrgen.team_config import ExtraField
 
 DEFAULT_STATUS = "proposed"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -129,8 +133,8 @@ def plan_record(
     """
     if not answers.title.strip():
         raise AdrgenError(f"{source}: title: a record needs a title")
-    fields = team_field_values(ws.config.fields, answers.fields, source)
-    catalog = ws.catalog
+    fields = team_field_values(ws.team_fields, answers.fields, source)
+    catalog = ws.plain_catalog
     try:
         recommendation = recommend(answers, catalog)
     except AnswerProblem as exc:
@@ -145,7 +149,7 @@ def plan_record(
         status=status or answers.status or DEFAULT_STATUS,
         date=check_date(date) if date else dt.date.today().isoformat(),
         fields=fields,
-        field_prompts={extra.name: extra.prompt for extra in ws.config.fields},
+        field_prompts={extra.name: extra.prompt for extra in ws.team_fields},
         template_folders=template_folders(ws.templates_dir),
         limits=limits or RenderLimits(),
     )
@@ -170,7 +174,7 @@ def front_matter(plan: RecordPlan, number: int) -> dict[str, Any]:
         "superseded_by": None,
         "links": [],
         "fields": {name: value for name, value in plan.fields.items() if value is not None},
-        "answers": plan.answers.model_dump(mode="json", exclude_none=False),
+        "answers": plan.answers.json_data(),
     }
 
 
@@ -199,15 +203,19 @@ def next_number(directory: Path) -> int:
 def write_new_record(plan: RecordPlan, directory: Path) -> tuple[Path, int]:
     """Number, render and write the record; (its path, its number).
 
-    The record is rendered once before the folder is touched, so a broken template leaves
-    no trace (not even a new empty folder), and again under the lock with its final number.
+    The record is rendered before the folder is touched, so a broken template leaves no
+    trace (not even a new empty folder). Under the lock it gets its final number, which is
+    almost always the number it was rendered with; only another number renders it again.
     """
-    record_text(plan, next_number(directory))
+    expected = next_number(directory)
+    texts = {expected: record_text(plan, expected)}
     numbers: list[int] = []
 
     def render(number: int) -> str:
         numbers.append(number)
-        return record_text(plan, number)
+        if number not in texts:
+            texts[number] = record_text(plan, number)
+        return texts[number]
 
     path = write_record(directory, plan.answers.title, render)
     return path, numbers[-1]

@@ -16,15 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from adrgen.errors import AdrgenError
+from adrgen.record_names import (  # noqa: F401 (also importable from here, as before)
+    NOT_RECORDS,
+    RECORD_SUFFIXES,
+    highest_number,
+    is_record_name,
+    number_of,
+)
 from adrgen.yamlsafe import parse_text, read_text
 
 MAX_RECORD_BYTES = 1024 * 1024
-RECORD_SUFFIXES = (".md", ".markdown")
-# folder files that are not records, as MADR and log4brains keep them beside the records
-NOT_RECORDS = {"readme", "index", "template", "adr-template", "_index"}
 
-_NUMBERED = re.compile(r"^(\d{1,6})[-_ ]")
-_DATED = re.compile(r"^(\d{8})[-_]")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 _NUMBERED_TITLE = re.compile(r"^(\d+)\.\s+(.*)$")
@@ -100,19 +102,6 @@ class RecordInfo:
             "format": self.format,
             "problems": self.problems,
         }
-
-
-def number_of(name: str) -> int | None:
-    """The sequence number in a record's file name (`0012-foo.md` -> 12); dates are not numbers."""
-    if _DATED.match(name):
-        return None
-    match = _NUMBERED.match(name)
-    return int(match.group(1)) if match else None
-
-
-def is_record_name(name: str) -> bool:
-    stem, dot, suffix = name.rpartition(".")
-    return bool(dot) and f".{suffix.lower()}" in RECORD_SUFFIXES and stem.lower() not in NOT_RECORDS
 
 
 def record_paths(directory: Path) -> list[Path]:
@@ -382,16 +371,3 @@ def scan_records(directory: Path) -> list[RecordInfo]:
     if fresh != cached:
         record_cache.save(directory, fresh)
     return records
-
-
-def highest_number(directory: Path) -> int:
-    """The highest record number in a folder, from file names only (no file is opened)."""
-    if not directory.is_dir():
-        return 0
-    highest = 0
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            number = number_of(entry.name)
-            if number is not None and is_record_name(entry.name):
-                highest = max(highest, number)
-    return highest

@@ -17,7 +17,7 @@ from typing import Any
 
 from adrgen.atomic_write import folder_lock, temp_name, write_temp
 from adrgen.errors import AdrgenError
-from adrgen.records import highest_number
+from adrgen.record_names import highest_number
 from adrgen.slugs import record_file_name
 from adrgen.yamlsafe import dump
 

@@ -17,14 +17,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import BytecodeCache
 
 from adrgen import mdescape, resources
+from adrgen.answers_core import fact_values, validate_facts
+from adrgen.catalog_logic import any_matches
 from adrgen.engine import Recommendation
 from adrgen.errors import AdrgenError
-from adrgen.models import Answers, Catalog, Facts, Mechanism, Stance, any_matches
 from adrgen.sandbox import (
     RecordEnvironment,
     RenderLimits,
@@ -32,6 +33,11 @@ from adrgen.sandbox import (
     describe_failure,
     run_limited,
 )
+from adrgen.vocab import Stance
+
+if TYPE_CHECKING:
+    # validated (pydantic) or rebuilt without it (adrgen.plain, adrgen.answers_core)
+    from adrgen.models import Answers, Catalog, Mechanism
 
 TEMPLATE_SUFFIX = ".md.j2"
 # identifiers and vocabulary words: templates compare them, so they are not escaped
@@ -129,14 +135,19 @@ def _options(rec: Recommendation, catalog: Catalog) -> tuple[list[dict], list[di
     return considered, excluded
 
 
+def _given_facts(answers: Answers) -> set[str]:
+    """The facts the answers state (the rest the engine filled in or left unknown)."""
+    return {name for name, value in fact_values(answers.facts).items() if value is not None}
+
+
 def _facts(answers: Answers, rec: Recommendation, catalog: Catalog) -> list[dict]:
     """Each fact given or asked, worded as the interview asks it.
 
     A default the engine filled in for a question that was never asked (the data volume of
     peers on different hosts) is not a fact the team stated, so it is left out.
     """
-    given = answers.facts.model_dump(exclude_none=True)
-    completed = Facts.model_validate(rec.facts)
+    given = _given_facts(answers)
+    completed = validate_facts(rec.facts)
     rows = []
     for question in catalog.questions:
         value = rec.facts.get(question.fact.value)
@@ -160,8 +171,8 @@ def _facts(answers: Answers, rec: Recommendation, catalog: Catalog) -> list[dict
 
 def _checklist(answers: Answers, rec: Recommendation, catalog: Catalog) -> list[dict]:
     """The checklist as answered; a question the interview would not ask is "not asked"."""
-    given = answers.facts.model_dump(exclude_none=True)
-    completed = Facts.model_validate(rec.facts)
+    given = _given_facts(answers)
+    completed = validate_facts(rec.facts)
     rows = []
     for row in rec.checklist:
         item = catalog.checklist_item(row["id"])
@@ -289,7 +300,7 @@ def record_context(
         "override": rec.override,
         "on_hold": chosen["on_hold"],
         # the answers as validated, not escaped: print them through md_inline / md_block
-        "answers": answers.model_dump(mode="json", exclude_none=False),
+        "answers": answers.json_data(),
     }
     return plain(context)
 

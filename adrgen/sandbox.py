@@ -23,7 +23,6 @@ import re
 import signal
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -366,6 +365,8 @@ def describe_failure(
     display: Callable[[str], str] = str,
 ) -> str:
     """`template-file:line: problem`, the line being where in a template the failure happened."""
+    import traceback  # only a failing render needs it: not imported by every `adrgen new`
+
     filename, line = fallback, None
     if isinstance(exc, TemplateSyntaxError) and exc.filename:
         filename, line = exc.filename, exc.lineno

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic_core import ValidationError  # pydantic's own, without importing pydantic
 
 from adrgen.errors import location
 from adrgen.yamlsafe import LineMap

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import gc
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import click
+import pytest
 
-from adrgen.cli import cli
+from adrgen.cli import cli, main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -72,3 +75,41 @@ def test_commands_do_not_import_questionary_or_mkdocs(tmp_path) -> None:
         out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
         assert "HEAVY []" in out.stderr, (args, out.stderr)
     assert len(list(records.glob("0001-*.md"))) == 1  # the commands really ran
+
+
+def test_recommend_and_new_need_no_pydantic_models_once_the_catalog_is_cached(tmp_path) -> None:
+    """They start fast because a cached catalog and answers need only pydantic-core."""
+    code = (
+        "import sys\n"
+        "from adrgen.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "slow = sorted(m for m in sys.modules if m in ('pydantic.main', 'adrgen.models'))\n"
+        "print('SLOW', slow, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "ADRGEN_CACHE_DIR": str(tmp_path / "cache")}
+    answers = REPO / "examples" / "answers" / "cli-build-daemon.yaml"
+    records = tmp_path / "decisions"
+
+    def imports(*args: str) -> str:
+        out = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env
+        )
+        return out.stderr
+
+    recommend = ["recommend", "--answers", str(answers)]
+    assert "SLOW ['adrgen.models', 'pydantic.main']" in imports(*recommend)  # validates, caches
+    assert "SLOW []" in imports(*recommend)
+    new = ["new", "--answers", str(answers), "--no-input", "--dir", str(records)]
+    assert "SLOW []" in imports(*new)
+    assert len(list(records.glob("0001-*.md"))) == 1
+
+
+def test_main_called_with_arguments_leaves_the_garbage_collector_alone() -> None:
+    """Only the program itself (main() without arguments) skips the final collections."""
+    frozen = gc.get_freeze_count()
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert gc.get_freeze_count() == frozen

@@ -126,7 +126,7 @@ def new(
 def _answers(ws: Any, answers_path: Path | None, no_input: bool) -> tuple[Any, object, Any]:
     """(the validated answers, where they came from, the answers file's line map or None),
     from the file alone (--no-input) or from the interview."""
-    from adrgen.answers import load_answers_data, validate_answers
+    from adrgen.answers import load_answers_data, validate_plain_answers
 
     prefill, lines = load_answers_data(answers_path) if answers_path else (None, None)
     if no_input:
@@ -136,7 +136,7 @@ def _answers(ws: Any, answers_path: Path | None, no_input: bool) -> tuple[Any, o
             )
         if not str(prefill.get("title") or "").strip():
             raise AdrgenError(f"{answers_path}:1: title: a record needs a title")
-        return validate_answers(prefill, answers_path, lines), answers_path, lines
+        return validate_plain_answers(prefill, answers_path, lines), answers_path, lines
     # only the interview imports questionary; --no-input never gets here
     from adrgen.interview import run_interview, stdin_is_interactive
 
