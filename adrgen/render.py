@@ -337,32 +337,23 @@ def clause(text: object) -> str:
     return value
 
 
-def _bytecode_cache() -> BytecodeCache | None:
-    """Compiled templates kept in the user's cache folder, as Python keeps .pyc files.
-
-    Compiling the MADR template costs more than the rest of `adrgen new`. The folder's name
-    carries a hash of the sandbox's code, because the sandbox changes the generated code.
-    """
-    base = resources.user_cache_dir()
-    if base is None:
-        return None
-    from jinja2 import FileSystemBytecodeCache
-
+def _bytecode_cache(environment: RecordEnvironment) -> BytecodeCache | None:
+    """Compiled templates kept like .pyc files: compiling the MADR template costs more than
+    the rest of `adrgen new`. The sandbox's own code changes the generated code."""
     from adrgen import sandbox
+    from adrgen.template_cache import compiled_templates_cache
 
     try:
         marker = hashlib.sha256(Path(sandbox.__file__).read_bytes()).hexdigest()[:16]
-        folder = base / f"templates-{marker}"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
         return None
-    return FileSystemBytecodeCache(str(folder))
+    return compiled_templates_cache(environment, "templates", (), marker)
 
 
 def make_environment(folders: Sequence[Path], limits: RenderLimits) -> RecordEnvironment:
     loader = TemplateFolders(folders, resources.templates_dir())
     environment = RecordEnvironment(loader, limits)
-    environment.bytecode_cache = _bytecode_cache()
+    environment.bytecode_cache = _bytecode_cache(environment)
     environment.filters["md_inline"] = mdescape.inline
     environment.filters["md_block"] = mdescape.block
     environment.filters["clause"] = clause

@@ -9,13 +9,16 @@ jinja and of the packages the templates come from, the environment's class and s
 from __future__ import annotations
 
 import hashlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from adrgen import resources
 
 
 def _versions(packages: tuple[str, ...]) -> list[str]:
+    if not packages:
+        return []
+    from importlib.metadata import PackageNotFoundError, version
+
     found = []
     for package in packages:
         try:
@@ -25,15 +28,23 @@ def _versions(packages: tuple[str, ...]) -> list[str]:
     return found
 
 
-def compiled_templates_cache(env: Any, label: str, packages: tuple[str, ...] = ()) -> Any:
-    """A bytecode cache for `env`, or None when caches are off or the folder cannot be made."""
+def compiled_templates_cache(
+    env: Any, label: str, packages: tuple[str, ...] = (), *marks: str
+) -> Any:
+    """A bytecode cache for `env`, or None when caches are off or the folder cannot be made.
+
+    `packages` name where the templates come from; `marks` stand for anything else that
+    changes the generated code (the sandbox's own code, say).
+    """
     base = resources.user_cache_dir()
     if base is None:
         return None
-    from jinja2 import FileSystemBytecodeCache
+    import jinja2
 
     settings = (
-        *_versions(("jinja2", *packages)),
+        jinja2.__version__,
+        *_versions(packages),
+        *marks,
         f"{type(env).__module__}.{type(env).__qualname__}",
         getattr(env, "code_generator_class", None).__qualname__,
         sorted(env.extensions),
@@ -56,4 +67,4 @@ def compiled_templates_cache(env: Any, label: str, packages: tuple[str, ...] = (
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
         return None
-    return FileSystemBytecodeCache(str(folder))
+    return jinja2.FileSystemBytecodeCache(str(folder))
