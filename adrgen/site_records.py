@@ -10,6 +10,7 @@ note on the page, so one broken link never breaks the build.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -175,6 +176,23 @@ class RecordPage:
     def sort_key(self) -> tuple:
         """Newest first: by date, then number; records without a date after dated ones."""
         return (self.info.date or "", self.info.number or -1, self.source.name, self.info.id)
+
+
+# --- links ----------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder_to_folder(target_folder: str, here: str) -> str:
+    return posixpath.relpath(target_folder or ".", here or ".")
+
+
+def relative_link(target: str, here: str) -> str:
+    """`target` (a file's site path) as a link from a page in the folder `here`: what
+    posixpath.relpath says, worked out once per pair of folders (relpath asks the operating
+    system for the current folder each time, thousands of times a build)."""
+    folder, _, name = target.rpartition("/")
+    way = _folder_to_folder(folder, here)
+    return name if way == "." else f"{way}/{name}"
 
 
 # --- folders --------------------------------------------------------------------------
@@ -440,7 +458,7 @@ def _published_target(
         resolved = None
     here = posixpath.dirname(page.path)
     if resolved is not None and resolved in by_file:
-        return posixpath.relpath(by_file[resolved].path, here) + suffix
+        return relative_link(by_file[resolved].path, here) + suffix
     why = None
     if resolved is None or not resolved.exists():
         why = "no such file"
@@ -455,4 +473,4 @@ def _published_target(
         return None
     site_path = posixpath.join(DECISIONS, page.source.name, resolved.relative_to(folder).as_posix())
     assets[site_path] = resolved
-    return posixpath.relpath(site_path, here) + suffix
+    return relative_link(site_path, here) + suffix

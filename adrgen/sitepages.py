@@ -58,6 +58,7 @@ from adrgen.site_records import (
     RecordSource,
     build_record_pages,
     prepare_bodies,
+    relative_link,
 )
 from adrgen.site_text import code, css_class, entities, mermaid_label, prose, text, yaml_scalar
 
@@ -273,7 +274,7 @@ class _SitePages:
                 listing=listing(1),
             )
             if len(chosen) > self.options.mechanism_recent:
-                back = posixpath.relpath(Paths.mechanism(m), posixpath.dirname(listing(1)))
+                back = relative_link(Paths.mechanism(m), posixpath.dirname(listing(1)))
                 self.add_pages(
                     listing,
                     "listing.md.j2",
@@ -327,7 +328,7 @@ class _SitePages:
         # a team's tags page may hold the listing marker of material's tags plugin, a comment
         self.site.raw_html_pages.add(self.paths.tags)
         for tag, tagged in by_tag.items():
-            back = posixpath.relpath(self.paths.tags, posixpath.dirname(self.tag_paths[tag]))
+            back = relative_link(self.paths.tags, posixpath.dirname(self.tag_paths[tag]))
             self.add_pages(
                 Paths.listing_pages("by-tag", self.tag_slugs[tag]),
                 "listing.md.j2",
@@ -536,7 +537,7 @@ class _Renderer:
 
         def url(target: str) -> Markup:
             """A relative link from this page to another generated page or file."""
-            return Markup(posixpath.relpath(target, here))
+            return Markup(relative_link(target, here))
 
         def mechanism_link(mechanism_id: str) -> Markup:
             m = self.catalog.mechanism(mechanism_id)
@@ -591,7 +592,7 @@ def _pager(page_path: Callable[[int], str], number: int, count: int) -> Markup:
         shown = label or str(n)
         if n == number:
             return f"**{shown}**"
-        return f"[{shown}]({posixpath.relpath(page_path(n), here)})"
+        return f"[{shown}]({relative_link(page_path(n), here)})"
 
     window = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
     parts = []

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import markdown
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adrgen.catalog import load_catalog
 from adrgen.errors import AdrgenError
@@ -343,3 +345,38 @@ def test_listing_pages_are_left_out_of_search_and_records_are_not(catalog, tmp_p
         assert "\nsearch: {exclude: true}\n" in site.pages[path], path
     for path in [*site.record_pages, "catalog/mechanisms/unix-sockets.md"]:
         assert "search:" not in site.pages[path].split("\n---\n")[0], path
+
+
+@pytest.mark.parametrize(
+    "target,here",
+    [
+        ("decisions/a/0001-x.md", "decisions/a"),
+        ("decisions/a/0001-x.md", "decisions/b"),
+        ("catalog/mechanisms/pipes.md", "decisions/by-tag/ipc"),
+        ("decisions/index.md", ""),
+        ("index.md", "decisions/log"),
+        ("decisions/log/2.md", "decisions"),
+        ("decisions/tags.md", "decisions/tags"),
+        ("decisions/a/img/pic one.png", "decisions/a"),
+    ],
+)
+def test_relative_links_are_what_relpath_says(target, here) -> None:
+    import posixpath
+
+    from adrgen.site_records import relative_link
+
+    assert relative_link(target, here) == posixpath.relpath(target, here or ".")
+
+
+_FOLDERS = st.lists(st.sampled_from(["a", "b", "decisions", "x y", "log"]), max_size=4)
+
+
+@given(folders=_FOLDERS, name=st.sampled_from(["0001-z.md", "a.md", "pic one.png"]), here=_FOLDERS)
+def test_relative_links_agree_with_relpath_for_any_site_paths(folders, name, here) -> None:
+    """A link from a page's folder to any file of the site."""
+    import posixpath
+
+    from adrgen.site_records import relative_link
+
+    target, here_path = "/".join([*folders, name]), "/".join(here)
+    assert relative_link(target, here_path) == posixpath.relpath(target, here_path or ".")

@@ -407,7 +407,7 @@ def report(base: dict, sizes: dict[int, dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark adrgen at several record counts.")
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--stock-limit", type=int, default=1000, help="largest N for the stock mkdocs baseline"
     )
