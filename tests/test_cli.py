@@ -49,17 +49,29 @@ def test_python_dash_m_and_version() -> None:
     assert out.returncode == 0 and "adrgen" in out.stdout
 
 
-def test_commands_do_not_import_questionary_or_mkdocs(tmp_path) -> None:
-    code = (
-        "import sys\n"
-        "from adrgen.cli import main\n"
-        "try:\n"
-        "    main(sys.argv[1:])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('questionary', 'mkdocs', 'material'))\n"
-        "print('HEAVY', heavy, file=sys.stderr)\n"
+# runs `adrgen ARGS...` in a fresh interpreter, then names the modules it loaded among
+# argv[1] (comma-separated: packages, or modules by their full name)
+_LOADED = (
+    "import sys\n"
+    "from adrgen.cli import main\n"
+    "try:\n"
+    "    main(sys.argv[2:])\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "wanted = set(sys.argv[1].split(','))\n"
+    "loaded = sorted(m for m in sys.modules if m in wanted or m.split('.')[0] in wanted)\n"
+    "print('LOADED', loaded, file=sys.stderr)\n"
+)
+
+
+def _loaded(wanted: str, args: list[str], env: dict[str, str] | None = None) -> str:
+    out = subprocess.run(
+        [sys.executable, "-c", _LOADED, wanted, *args], capture_output=True, text=True, env=env
     )
+    return out.stderr
+
+
+def test_commands_do_not_import_questionary_or_mkdocs(tmp_path) -> None:
     answers = REPO / "examples" / "answers" / "cli-build-daemon.yaml"
     records = tmp_path / "decisions"
     commands = [
@@ -72,38 +84,23 @@ def test_commands_do_not_import_questionary_or_mkdocs(tmp_path) -> None:
         ["lint", "--dir", str(records)],
     ]
     for args in commands:
-        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
-        assert "HEAVY []" in out.stderr, (args, out.stderr)
+        stderr = _loaded("questionary,mkdocs,material", args)
+        assert "LOADED []" in stderr, (args, stderr)
     assert len(list(records.glob("0001-*.md"))) == 1  # the commands really ran
 
 
 def test_recommend_and_new_need_no_pydantic_models_once_the_catalog_is_cached(tmp_path) -> None:
     """They start fast because a cached catalog and answers need only pydantic-core."""
-    code = (
-        "import sys\n"
-        "from adrgen.cli import main\n"
-        "try:\n"
-        "    main(sys.argv[1:])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "slow = sorted(m for m in sys.modules if m in ('pydantic.main', 'adrgen.models'))\n"
-        "print('SLOW', slow, file=sys.stderr)\n"
-    )
     env = {**os.environ, "ADRGEN_CACHE_DIR": str(tmp_path / "cache")}
     answers = REPO / "examples" / "answers" / "cli-build-daemon.yaml"
     records = tmp_path / "decisions"
-
-    def imports(*args: str) -> str:
-        out = subprocess.run(
-            [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env
-        )
-        return out.stderr
-
+    slow = "pydantic.main,adrgen.models"
     recommend = ["recommend", "--answers", str(answers)]
-    assert "SLOW ['adrgen.models', 'pydantic.main']" in imports(*recommend)  # validates, caches
-    assert "SLOW []" in imports(*recommend)
+    # the first run validates the catalog and caches it
+    assert "LOADED ['adrgen.models', 'pydantic.main']" in _loaded(slow, recommend, env)
+    assert "LOADED []" in _loaded(slow, recommend, env)
     new = ["new", "--answers", str(answers), "--no-input", "--dir", str(records)]
-    assert "SLOW []" in imports(*new)
+    assert "LOADED []" in _loaded(slow, new, env)
     assert len(list(records.glob("0001-*.md"))) == 1
 
 
