@@ -9,9 +9,10 @@
           overlay: ../.adrgen/overlay.yaml
           templates: ../templates        # a team's templates; its site/ folder is tried first
 
-Paths are relative to mkdocs.yml. This is the only module that imports mkdocs: the pages
-themselves come from `adrgen.sitepages`, a plain function, and are added here as generated
-files, so nothing is written into the docs folder.
+Paths are relative to mkdocs.yml. This module and `adrgen.mkdocs_ahead` (which converts
+pages on every core) are the plugin's only mkdocs code: the pages themselves come from
+`adrgen.sitepages`, a plain function, and are added here as generated files, so nothing is
+written into the docs folder.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ MERMAID_FENCE = "mermaid"
 
 RECORDS_OVERRIDE = "ADRGEN_SITE_RECORDS"
 
-# mkdocs-material's page with the navigation rendered once per folder (see the template)
+# mkdocs-material's page with the parts every record page of a folder shares rendered once
+# (see the template)
 RECORD_THEME_TEMPLATE = "adrgen-record.html"
 
 
@@ -78,7 +80,8 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
     staging: Path | None = None
     staged: dict[str, str]  # what each staged file holds
 
-    # `build` converts record pages ahead on every core (adrgen.mkdocs_ahead)
+    # `build` converts the generated pages out of the nav ahead, on every core
+    # (adrgen.mkdocs_ahead)
     convert_ahead: bool = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -227,11 +230,10 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         if self.convert_ahead:
             from adrgen.mkdocs_ahead import convert_ahead
 
-            in_nav = {id(page) for page in nav.pages}
             generated = [
                 file
                 for file in files.documentation_pages()
-                if file.src_uri in self.generated_pages and id(file.page) not in in_nav
+                if file.src_uri in self.generated_pages and id(file.page) not in self.shared.in_nav
             ]
             # the listings (a hundred rows each) first, so that no worker is left with
             # the longest pages at the end
