@@ -20,6 +20,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,23 +72,23 @@ class ConvertedAheadPage(Page):
 
 
 def worker_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0))
 
 
 def convert_ahead(pages_files: list[File], config: Any, files: Files) -> int:
     """Convert these files' pages in worker processes; how many were converted."""
     import threading
 
-    workers = min(worker_count(), 8)
     if (
-        workers < 2
+        # fork without exec is only safe to rely on on Linux (macOS frameworks object to it)
+        not sys.platform.startswith("linux")
         or len(pages_files) < MIN_PAGES
-        or "fork" not in multiprocessing.get_all_start_methods()
         or threading.active_count() > 1  # only a process with one thread forks safely
     ):
+        return 0
+    workers = min(worker_count(), 8)
+    if workers < 2:
         return 0
     pages = [ConvertedAheadPage(None, file, config) for file in pages_files]
     size = max(1, -(-len(pages) // (workers * CHUNKS_PER_WORKER)))

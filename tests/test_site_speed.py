@@ -282,3 +282,21 @@ def test_own_templates_outside_the_sandbox_make_the_same_pages(tmp_path) -> None
     )
     assert len(own.pages) > 40
     assert own.pages == sandboxed.pages
+
+
+def test_a_process_running_threads_converts_in_turn(tmp_path, conversions) -> None:
+    """A server runs threads; forking it is not safe, so its pages are converted in turn."""
+    import threading
+
+    records = tmp_path / "records"
+    generated_records(records, 70)
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        site_dir = build_in_process(write_config(tmp_path, [records]))
+    finally:
+        release.set()
+        waiting.join()
+    assert conversions == [0]
+    assert len(_record_pages(site_dir, "records")) == 70
