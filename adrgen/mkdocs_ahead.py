@@ -106,17 +106,17 @@ def convert_ahead(pages_files: list[File], config: Any, files: Files) -> int:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = pool.map(_convert_chunk, chunks)
     except Exception as exc:  # a worker that cannot start: the build converts as usual
-        log.debug(f"converting record pages ahead failed, converting one by one: {exc}")
+        log.debug(f"converting pages ahead failed, converting one by one: {exc}")
         return 0
     finally:
         gc.unfreeze()
         _BUILD = None
+    by_uri = {page.file.src_uri: page for page in pages}
     done = 0
     for chunk in results:
         for src_uri, converted in chunk:
-            file = files.get_file_from_path(src_uri)
-            if converted is not None and file is not None and isinstance(file.page, Page):
-                file.page.ahead = converted
+            if converted is not None:
+                by_uri[src_uri].ahead = converted
                 done += 1
     return done
 

@@ -211,9 +211,9 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
                 files.append(File.generated(config, path, abs_src_path=str(source)))
         if files.get_file_from_path(STYLESHEET) is None:
             files.append(File.generated(config, STYLESHEET, content=site.stylesheet))
-        self.safe_pages = set(site.pages) - site.raw_html_pages
-        self.record_pages = site.record_pages
         self.generated_pages = set(site.pages)
+        self.safe_pages = self.generated_pages - site.raw_html_pages
+        self.record_pages = site.record_pages
         _extend_nav(config, site, own_pages)
         return files
 
