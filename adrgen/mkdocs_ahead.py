@@ -32,6 +32,9 @@ log = logging.getLogger("mkdocs.plugins.adrgen")
 # below this many pages the workers cost more than they save
 MIN_PAGES = 64
 CHUNKS_PER_WORKER = 4
+# a worker that died leaves its pages unanswered (the pool would wait for ever): after
+# this many seconds for one chunk, the build does them itself
+CHUNK_TIMEOUT = 300
 
 
 @dataclass
@@ -76,16 +79,17 @@ def worker_count() -> int:
     return len(os.sched_getaffinity(0))
 
 
-def convert_ahead(pages_files: list[File], config: Any, files: Files) -> int:
-    """Convert these files' pages in worker processes; how many were converted."""
+def can_fork() -> bool:
+    """Whether this process may fork workers that go on without `exec`."""
     import threading
 
-    if (
-        # fork without exec is only safe to rely on on Linux (macOS frameworks object to it)
-        not sys.platform.startswith("linux")
-        or len(pages_files) < MIN_PAGES
-        or threading.active_count() > 1  # only a process with one thread forks safely
-    ):
+    # only on Linux (macOS frameworks object to it), and only with one thread
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def convert_ahead(pages_files: list[File], config: Any, files: Files) -> int:
+    """Convert these files' pages in worker processes; how many were converted."""
+    if len(pages_files) < MIN_PAGES or not can_fork():
         return 0
     workers = min(worker_count(), 8)
     if workers < 2:
@@ -104,7 +108,8 @@ def convert_ahead(pages_files: list[File], config: Any, files: Files) -> int:
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_convert_chunk, chunks)
+            answers = pool.imap(_convert_chunk, chunks)
+            results = [answers.next(timeout=CHUNK_TIMEOUT) for _ in chunks]
     except Exception as exc:  # a worker that cannot start: the build converts as usual
         log.debug(f"converting pages ahead failed, converting one by one: {exc}")
         return 0
@@ -126,7 +131,9 @@ def convert_ahead(pages_files: list[File], config: Any, files: Files) -> int:
 _BUILD: tuple[Any, Files] | None = None  # the build's config and files, inherited by fork
 
 
-class _Collect(logging.Handler):
+class CollectMessages(logging.Handler):
+    """A worker says nothing itself: what it logs travels back with each page."""
+
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.messages: list[tuple[str, int, str]] = []
@@ -135,14 +142,18 @@ class _Collect(logging.Handler):
         if record.levelno >= logging.INFO:
             self.messages.append((record.name, record.levelno, record.getMessage()))
 
+    @classmethod
+    def install(cls) -> CollectMessages:
+        collect = cls()
+        for logger in (logging.getLogger(), logging.getLogger("mkdocs")):
+            logger.handlers = [collect]
+        return collect
+
 
 def _convert_chunk(src_uris: list[str]) -> list[tuple[str, Converted | None]]:
     assert _BUILD is not None
     config, files = _BUILD
-    # the worker says nothing itself: what it logs travels back with each page
-    collect = _Collect()
-    for logger in (logging.getLogger(), logging.getLogger("mkdocs")):
-        logger.handlers = [collect]
+    collect = CollectMessages.install()
     results = []
     for src_uri in src_uris:
         file = files.get_file_from_path(src_uri)
@@ -158,7 +169,7 @@ def _convert_chunk(src_uris: list[str]) -> list[tuple[str, Converted | None]]:
     return results
 
 
-def _convert(page: Page, config: Any, files: Files, collect: _Collect) -> Converted:
+def _convert(page: Page, config: Any, files: Files, collect: CollectMessages) -> Converted:
     """What mkdocs does to a page up to its conversion (`_populate_page`), then render."""
     config._current_page = page
     page = config.plugins.on_pre_page(page, config=config, files=files)

@@ -9,8 +9,9 @@
           overlay: ../.adrgen/overlay.yaml
           templates: ../templates        # a team's templates; its site/ folder is tried first
 
-Paths are relative to mkdocs.yml. This module and `adrgen.mkdocs_ahead` (which converts
-pages on every core) are the plugin's only mkdocs code: the pages themselves come from
+Paths are relative to mkdocs.yml. This module, `adrgen.mkdocs_ahead` and
+`adrgen.mkdocs_render_ahead` (which convert pages, and put record pages through the theme,
+on every core) are the plugin's only mkdocs code: the pages themselves come from
 `adrgen.sitepages`, a plain function, and are added here as generated files, so nothing is
 written into the docs folder.
 """
@@ -26,7 +27,7 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import nest_paths
 
@@ -81,11 +82,17 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
     staged: dict[str, str]  # what each staged file holds
 
     # `build` converts the generated pages out of the nav ahead, on every core
-    # (adrgen.mkdocs_ahead)
+    # (adrgen.mkdocs_ahead), and renders the record pages into the theme's page ahead
+    # (adrgen.mkdocs_render_ahead)
     convert_ahead: bool = False
+    may_render_ahead: bool = False
+    render_ahead: Any = None
+    nav: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.convert_ahead = command in ("build", "gh-deploy")
+        # a dirty build skips the pages whose output is newer than their source
+        self.may_render_ahead = self.convert_ahead and not dirty
         if command == "serve" and dirty and self.staging is None:
             import tempfile
 
@@ -93,6 +100,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             self.staged = {}
 
     def on_shutdown(self) -> None:
+        self._close_render_ahead()
         if self.staging is not None:
             import shutil
 
@@ -225,7 +233,9 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             page.meta.setdefault("template", self.record_template)
         return markdown
 
+    @event_priority(-100)  # last: the nav as the build will use it
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
+        self.nav = nav
         self.shared.reset(nav.pages)
         if self.convert_ahead:
             from adrgen.mkdocs_ahead import convert_ahead
@@ -241,9 +251,12 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             convert_ahead(generated, config, files)
         return nav
 
+    @event_priority(-100)  # last: the workers rendering ahead see every plugin's changes
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         env.globals["adrgen_shared"] = self.shared
         env.globals["adrgen_untitled"] = UntitledPage
+        env.globals["adrgen_rendered_ahead"] = self._rendered_ahead
+        env.globals["adrgen_rendered_output"] = self._rendered_output
         if env.bytecode_cache is None:
             # mkdocs compiles the theme's templates on every build: half of a rebuild
             # when one record changed
@@ -252,7 +265,48 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             env.bytecode_cache = compiled_templates_cache(
                 env, "theme-templates", ("mkdocs", "mkdocs-material")
             )
+        self._close_render_ahead()
+        if self.may_render_ahead and self._record_template_is_own(env):
+            from adrgen.mkdocs_render_ahead import RenderAhead
+
+            pages = [
+                file.page
+                for file in files.documentation_pages()
+                if file.src_uri in self.record_pages
+                and id(file.page) not in self.shared.in_nav
+                and file.page.meta.get("template") == self.record_template
+            ]
+            self.render_ahead = RenderAhead.start(pages, config, self.nav, env, files)
         return env
+
+    def _record_template_is_own(self, env: Any) -> bool:
+        """A site's own `adrgen-record.html` may not take pages rendered ahead."""
+        if self.record_template is None:
+            return False
+        own = resources.templates_dir() / "site" / "theme" / self.record_template
+        return env.get_template(self.record_template).filename == str(own)
+
+    def _rendered_ahead(self, page: Any) -> str | None:
+        """The template printing a worker's rendering of this page, if there is one."""
+        if self.render_ahead is None:
+            return None
+        return self.render_ahead.template_for(page)
+
+    def _rendered_output(self, page: Any) -> Any:
+        from markupsafe import Markup
+
+        return Markup(self.render_ahead.output(page))
+
+    def _close_render_ahead(self) -> None:
+        if self.render_ahead is not None:
+            self.render_ahead.close()
+            self.render_ahead = None
+
+    def on_post_build(self, config: Any) -> None:
+        self._close_render_ahead()
+
+    def on_build_error(self, error: Exception) -> None:
+        self._close_render_ahead()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for path in self.watched:

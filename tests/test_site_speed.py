@@ -6,6 +6,7 @@ publishes exactly what the slow way publishes.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -218,10 +219,27 @@ def _html_files(site_dir: Path) -> dict[str, str]:
     }
 
 
-def test_pages_converted_ahead_are_the_pages_converted_in_turn(
-    tmp_path, conversions, monkeypatch
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The record pages whose theme page a build took from a worker; two workers."""
+    from adrgen import mkdocs_render_ahead
+
+    taken: list[str] = []
+    original = mkdocs_render_ahead.RenderAhead.output
+
+    def counting(self, page):
+        taken.append(page.file.src_uri)
+        return original(self, page)
+
+    monkeypatch.setattr(mkdocs_render_ahead.RenderAhead, "output", counting)
+    monkeypatch.setattr(mkdocs_render_ahead, "worker_count", lambda: 2)
+    return taken
+
+
+def test_pages_made_ahead_are_the_pages_made_in_turn(
+    tmp_path, conversions, renders, monkeypatch
 ) -> None:
-    from adrgen import mkdocs_ahead
+    from adrgen import mkdocs_ahead, mkdocs_render_ahead
 
     records = tmp_path / "records"
     generated_records(records, 80)
@@ -235,14 +253,19 @@ def test_pages_converted_ahead_are_the_pages_converted_in_turn(
     )
     ahead = build_in_process(write_config(tmp_path, [records], site_dir=tmp_path / "ahead"))
     assert conversions == [81 + 5]  # and the pages of its five tags
+    assert len(renders) == 81
+    assert all(uri.startswith("decisions/records/0") for uri in renders)
 
     monkeypatch.setattr(mkdocs_ahead, "MIN_PAGES", 10_000)
+    monkeypatch.setattr(mkdocs_render_ahead, "MIN_PAGES", 10_000)
     in_turn = build_in_process(write_config(tmp_path, [records], site_dir=tmp_path / "in-turn"))
     assert conversions == [86, 0]
+    assert len(renders) == 81
 
     ahead_pages, in_turn_pages = _html_files(ahead), _html_files(in_turn)
     assert ahead_pages.keys() == in_turn_pages.keys()
     assert len(ahead_pages) > 90
+    assert "search/search_index.json" in ahead_pages
     for name, html in ahead_pages.items():
         assert html == in_turn_pages[name], name
 
@@ -284,7 +307,7 @@ def test_own_templates_outside_the_sandbox_make_the_same_pages(tmp_path) -> None
     assert own.pages == sandboxed.pages
 
 
-def test_a_process_running_threads_converts_in_turn(tmp_path, conversions) -> None:
+def test_a_process_running_threads_converts_in_turn(tmp_path, conversions, renders) -> None:
     """A server runs threads; forking it is not safe, so its pages are converted in turn."""
     import threading
 
@@ -299,4 +322,116 @@ def test_a_process_running_threads_converts_in_turn(tmp_path, conversions) -> No
         release.set()
         waiting.join()
     assert conversions == [0]
+    assert renders == []
     assert len(_record_pages(site_dir, "records")) == 70
+
+
+# --- record pages rendered ahead: only where the build's own order cannot matter --------
+
+# a hook whose page event counts the pages built so far and marks each page with its count
+# (in its description or its content): it must see the pages in the build's own order
+COUNTING_HOOK = """
+from mkdocs.plugins import event_priority
+
+built = 0
+
+@event_priority(100)  # before the search plugin's
+def on_page_context(context, page, config, nav):
+    global built
+    built += 1
+    {mark}
+    return context
+"""
+MARK_DESCRIPTION = "page.meta['description'] = f'built {built}'"
+MARK_CONTENT = "page.content += f'<p>built {built}</p>'"
+BUILT = re.compile(r'built (\d+)["<]')
+
+
+def _site_with_counting_hook(tmp_path: Path, name: str, mark: str) -> Path:
+    records = tmp_path / "records"
+    if not records.exists():
+        generated_records(records, 70)
+    # a hook module of its own: mkdocs keeps a loaded hook's module for the process
+    hook = f"counting_hook_{name.replace('-', '_')}.py"
+    (tmp_path / hook).write_text(COUNTING_HOOK.format(mark=mark))
+    config = write_config(tmp_path, [records], site_dir=tmp_path / name)
+    config.write_text(config.read_text() + f"hooks:\n  - {hook}\n")
+    return config
+
+
+def _built_counts(site_dir: Path) -> list[int]:
+    return sorted(
+        int(count)
+        for page in site_dir.rglob("*.html")
+        for count in BUILT.findall(page.read_text(encoding="utf-8"))
+    )
+
+
+def test_a_plugin_that_keeps_count_of_pages_sees_them_all_in_turn(tmp_path, renders) -> None:
+    """An unknown plugin's page event might depend on the pages before: no workers."""
+    site_dir = build_in_process(_site_with_counting_hook(tmp_path, "public", MARK_DESCRIPTION))
+    assert renders == []
+    counts = _built_counts(site_dir)
+    assert len(_record_pages(site_dir, "records")) == 70
+    assert counts == list(range(1, len(counts) + 1))  # each page counted once, in turn
+    assert len(counts) > 70
+
+
+def test_a_page_whose_content_changed_after_the_workers_is_rendered_in_turn(
+    tmp_path, renders, monkeypatch
+) -> None:
+    """Were the counting hook let through, neither its workers' pages nor their search
+    entries would be taken: the content differs from what the workers saw."""
+    from adrgen import mkdocs_render_ahead
+
+    in_turn = build_in_process(_site_with_counting_hook(tmp_path, "in-turn", MARK_CONTENT))
+    monkeypatch.setattr(mkdocs_render_ahead, "plugins_allow_it", lambda config: True)
+    let_through = build_in_process(_site_with_counting_hook(tmp_path, "let-through", MARK_CONTENT))
+    assert renders == []
+    assert len(_built_counts(let_through)) > 70
+    ahead_pages, in_turn_pages = _html_files(let_through), _html_files(in_turn)
+    assert ahead_pages.keys() == in_turn_pages.keys()
+    for name, html in ahead_pages.items():
+        assert html == in_turn_pages[name], name
+
+
+def test_a_sites_own_record_template_renders_its_pages_in_turn(tmp_path, renders) -> None:
+    records = tmp_path / "records"
+    generated_records(records, 70)
+    custom = tmp_path / "theme"
+    custom.mkdir()
+    (custom / "adrgen-record.html").write_text(
+        '{% extends "main.html" %}{% block footer %}<p>our own</p>{% endblock %}\n'
+    )
+    config = write_config(tmp_path, [records])
+    config.write_text(
+        config.read_text().replace("  font: false\n", f'  font: false\n  custom_dir: "{custom}"\n')
+    )
+    site_dir = build_in_process(config)
+    assert renders == []
+    pages = _record_pages(site_dir, "records")
+    assert len(pages) == 70
+    assert all("<p>our own</p>" in page.read_text(encoding="utf-8") for page in pages)
+
+
+def _dying_worker(chunk: list[str]) -> list:
+    os._exit(1)
+
+
+def test_workers_that_die_leave_their_pages_to_the_build(
+    tmp_path, conversions, renders, monkeypatch
+) -> None:
+    from adrgen import mkdocs_ahead, mkdocs_render_ahead
+
+    monkeypatch.setattr(mkdocs_ahead, "_convert_chunk", _dying_worker)
+    monkeypatch.setattr(mkdocs_ahead, "CHUNK_TIMEOUT", 1)
+    monkeypatch.setattr(mkdocs_render_ahead, "_render_chunk", _dying_worker)
+    monkeypatch.setattr(mkdocs_render_ahead, "CHUNK_TIMEOUT", 1)
+    records = tmp_path / "records"
+    generated_records(records, 70)
+    site_dir = build_in_process(write_config(tmp_path, [records]))
+    assert conversions == [0]
+    assert renders == []
+    pages = _record_pages(site_dir, "records")
+    assert len(pages) == 70
+    assert all("Generated decision" in page.read_text(encoding="utf-8") for page in pages)
