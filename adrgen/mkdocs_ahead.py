@@ -75,8 +75,8 @@ class ConvertedAheadPage(Page):
 
 
 def worker_count() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0))
+    """The cores this process may run on (at most 8)."""
+    return min(len(os.sched_getaffinity(0)), 8)
 
 
 def can_fork() -> bool:
@@ -87,12 +87,25 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
+def forked_pool(workers: int) -> Any:
+    """A pool of workers forked from this process as it is now, or None if none start."""
+    # the workers' garbage collector would walk (and so copy) the whole inherited heap
+    # again and again, which grows with the square of the page count: the heap as it is
+    # now is left out of their collections (this process collects as usual)
+    gc.freeze()
+    try:
+        return multiprocessing.get_context("fork").Pool(workers)
+    except Exception as exc:  # a worker that cannot start: the build works in turn
+        log.debug(f"no workers: {exc}")
+        return None
+    finally:
+        gc.unfreeze()
+
+
 def convert_ahead(pages_files: list[File], config: Any, files: Files) -> int:
     """Convert these files' pages in worker processes; how many were converted."""
-    if len(pages_files) < MIN_PAGES or not can_fork():
-        return 0
-    workers = min(worker_count(), 8)
-    if workers < 2:
+    workers = worker_count()
+    if len(pages_files) < MIN_PAGES or workers < 2 or not can_fork():
         return 0
     pages = [ConvertedAheadPage(None, file, config) for file in pages_files]
     size = max(1, -(-len(pages) // (workers * CHUNKS_PER_WORKER)))
@@ -102,20 +115,17 @@ def convert_ahead(pages_files: list[File], config: Any, files: Files) -> int:
     ]
     global _BUILD
     _BUILD = (config, files)
-    # the workers' garbage collector would walk (and so copy) the whole inherited heap
-    # again and again, which grows with the square of the page count: the heap as it is
-    # now is left out of their collections
-    gc.freeze()
+    pool = forked_pool(workers)
+    _BUILD = None
+    if pool is None:
+        return 0
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with pool:
             answers = pool.imap(_convert_chunk, chunks)
             results = [answers.next(timeout=CHUNK_TIMEOUT) for _ in chunks]
-    except Exception as exc:  # a worker that cannot start: the build converts as usual
+    except Exception as exc:  # a worker that died: the build converts as usual
         log.debug(f"converting pages ahead failed, converting one by one: {exc}")
         return 0
-    finally:
-        gc.unfreeze()
-        _BUILD = None
     by_uri = {page.file.src_uri: page for page in pages}
     done = 0
     for chunk in results:

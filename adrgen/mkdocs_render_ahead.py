@@ -20,16 +20,20 @@ are rendered ahead only when every plugin with that event is one known to be suc
 
 from __future__ import annotations
 
-import gc
 import logging
-import multiprocessing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from mkdocs.structure.pages import Page
 
-from adrgen.mkdocs_ahead import CHUNK_TIMEOUT, CollectMessages, can_fork, worker_count
+from adrgen.mkdocs_ahead import (
+    CHUNK_TIMEOUT,
+    CollectMessages,
+    can_fork,
+    forked_pool,
+    worker_count,
+)
 
 log = logging.getLogger("mkdocs.plugins.adrgen")
 
@@ -100,10 +104,8 @@ class RenderAhead:
     def start(
         cls, pages: list[Page], config: Any, nav: Any, env: Any, files: Any
     ) -> RenderAhead | None:
-        if len(pages) < MIN_PAGES or not can_fork() or not plugins_allow_it(config):
-            return None
-        workers = min(worker_count(), 8)
-        if workers < 2:
+        workers = worker_count()
+        if len(pages) < MIN_PAGES or workers < 2 or not can_fork() or not plugins_allow_it(config):
             return None
         chunks = [
             [page.file.src_uri for page in pages[start : start + PAGES_PER_CHUNK]]
@@ -111,17 +113,10 @@ class RenderAhead:
         ]
         global _BUILD
         _BUILD = (config, nav, env, files, files.documentation_pages())
-        # see mkdocs_ahead: the workers' collector would walk the inherited heap again and
-        # again; the main process collects as usual once they are started
-        gc.freeze()
-        try:
-            pool = multiprocessing.get_context("fork").Pool(workers)
-        except Exception as exc:
-            log.debug(f"rendering pages ahead failed, rendering them in turn: {exc}")
+        pool = forked_pool(workers)
+        _BUILD = None
+        if pool is None:
             return None
-        finally:
-            gc.unfreeze()
-            _BUILD = None
         src_uris = {uri for chunk in chunks for uri in chunk}
         return cls(pool, pool.imap(_render_chunk, chunks), src_uris, search_indexes(config))
 
