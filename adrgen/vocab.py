@@ -5,15 +5,19 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class Stance(StrEnum):
+class RankedEnum(StrEnum):
+    """Values listed from first to last: `rank` is the place of one among them."""
+
+    @property
+    def rank(self) -> int:
+        return list(type(self)).index(self)
+
+
+class Stance(RankedEnum):
     adopt = "adopt"
     trial = "trial"
     assess = "assess"
     hold = "hold"
-
-    @property
-    def rank(self) -> int:
-        return list(Stance).index(self)
 
 
 class Scope(StrEnum):
@@ -28,14 +32,10 @@ class Isolation(StrEnum):
     process = "process"  # separate processes that share nothing but messages
 
 
-class Volume(StrEnum):
+class Volume(RankedEnum):
     low = "low"
     moderate = "moderate"
     high = "high"
-
-    @property
-    def rank(self) -> int:
-        return list(Volume).index(self)
 
 
 class Relationship(StrEnum):
