@@ -97,8 +97,6 @@ def build_site(
 ) -> Path:
     """Build the site; the folder it was written to."""
     _quiet_theme_notice()
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
     lines = _logging(verbose)
@@ -107,13 +105,7 @@ def build_site(
         options["site_dir"] = str(out.resolve())
     try:
         with _records_override(records):
-            config = load_config(config_file=str(config_file), **options)
-            # as `mkdocs build` runs it: plugins learn which command runs
-            config.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(config)
-            finally:
-                config.plugins.on_shutdown()
+            site_dir = _build(config_file, options)
     except PluginError as exc:
         raise AdrgenError(str(exc)) from None
     except ConfigurationError as exc:
@@ -123,7 +115,42 @@ def build_site(
             raise AdrgenError("\n".join(lines.errors)) from None
         # --strict turned warnings into a failure: the input was read, the site has problems
         raise AdrgenError(str(exc), exit_code=ExitCode.PROBLEMS_FOUND) from None
-    return Path(config.site_dir)
+    return Path(site_dir)
+
+
+def _build(config_file: Path, options: dict, over_last_build: bool = True) -> str:
+    """One build as `mkdocs build` makes it, written over the last build where that is safe
+    (adrgen.site_in_place); the site folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from adrgen import site_in_place
+
+    config = load_config(config_file=str(config_file), **options)
+    # as `mkdocs build` runs it: plugins learn which command runs
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        last = None
+        if over_last_build and site_in_place.plugins_allow_it(config):
+            last = site_in_place.LastBuild.read(config.site_dir)
+        if last is None:
+            build(config)
+            return config.site_dir
+        last.mark()
+        try:
+            with site_in_place.rewriting(last):
+                build(config)
+        except OSError as exc:  # a file where a folder was, or the other way round
+            reason = exc
+        else:
+            last.sweep()
+            return config.site_dir
+    finally:
+        config.plugins.on_shutdown()
+    logging.getLogger("mkdocs").info(
+        f"the last build could not be written over ({reason}): building from an empty folder"
+    )
+    return _build(config_file, options, over_last_build=False)
 
 
 # options that `build` and `serve` share
