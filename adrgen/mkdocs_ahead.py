@@ -31,7 +31,7 @@ log = logging.getLogger("mkdocs.plugins.adrgen")
 
 # below this many pages the workers cost more than they save
 MIN_PAGES = 64
-CHUNKS_PER_WORKER = 4
+CHUNKS_PER_WORKER = 16
 # a worker that died leaves its pages unanswered (the pool would wait for ever): after
 # this many seconds for one chunk, the build does them itself
 CHUNK_TIMEOUT = 300

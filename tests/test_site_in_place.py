@@ -132,16 +132,24 @@ def test_a_second_link_to_an_old_file_is_not_written_through(tmp_path, site) -> 
     assert site_in_place.LastBuild.read(str(site_dir)) is not None  # one link each now
 
 
-def test_a_symbolic_link_in_the_last_build_is_not_written_through(tmp_path, site) -> None:
+@pytest.mark.parametrize("hook", [False, True], ids=["known-plugins", "with-a-hook"])
+def test_a_symbolic_link_in_the_last_build_is_not_written_through(tmp_path, site, hook) -> None:
+    """mkdocs' own cleaning would leave a link to a folder and write the theme through it."""
     config, _, site_dir = site
+    if hook:
+        (tmp_path / "quiet_hook.py").write_text("def on_page_markdown(markdown, **kw):\n    pass\n")
+        config.write_text(config.read_text() + "hooks:\n  - quiet_hook.py\n")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    (site_dir / "linked").symlink_to(elsewhere)
+    shutil.rmtree(site_dir / "assets")
+    (site_dir / "assets").symlink_to(elsewhere)
     assert site_in_place.LastBuild.read(str(site_dir)) is None
 
     build_in_process(config)
 
     assert list(elsewhere.iterdir()) == []
+    assert not (site_dir / "assets").is_symlink()
+    assert (site_dir / "assets" / "stylesheets").is_dir()
 
 
 def test_a_site_with_an_unknown_plugin_is_cleaned_as_mkdocs_cleans_it(
@@ -183,3 +191,33 @@ def test_a_missing_site_folder_is_made(tmp_path) -> None:
     assert site_in_place.LastBuild.read(str(site_dir)) is not None
     build_in_process(write_config(tmp_path, [records], site_dir=site_dir))
     assert (site_dir / "index.html").is_file()
+
+
+def test_unchanged_files_keep_their_time_and_changed_ones_are_written(tmp_path, site) -> None:
+    config, records, site_dir = site
+    index = site_dir / "index.html"
+    record = sorted(records.glob("0002-*.md"))[0]
+    record_page = site_dir / "decisions" / "records" / record.stem / "index.html"
+    other_page = next(p for p in (site_dir / "decisions" / "records").glob("0004-*/index.html"))
+    an_hour_ago = index.stat().st_mtime_ns - 3600 * 10**9
+    for page in (index, record_page, other_page):
+        os.utime(page, ns=(an_hour_ago, an_hour_ago))
+    record.write_text(record.read_text().replace("Generated decision", "Edited decision"))
+
+    build_in_process(config)
+
+    assert other_page.stat().st_mtime_ns == an_hour_ago, "the same bytes: not written again"
+    assert record_page.stat().st_mtime_ns > an_hour_ago
+    assert "Edited decision" in record_page.read_text(encoding="utf-8")
+    assert _tree(site_dir) == _fresh_build(tmp_path, config, site_dir)
+
+
+def test_a_failed_build_gives_the_last_build_its_times_back(tmp_path, site) -> None:
+    from adrgen.errors import AdrgenError
+
+    config, records, site_dir = site
+    times = {path: path.stat().st_mtime_ns for path in site_dir.rglob("*") if path.is_file()}
+    shutil.rmtree(records)
+    with pytest.raises(AdrgenError):
+        build_in_process(config)
+    assert {path: path.stat().st_mtime_ns for path in times} == times

@@ -1,7 +1,8 @@
 """`adrgen site ...`: build or serve the catalog and decisions as a mkdocs-material site.
 
-The mkdocs calls live here and in `adrgen.mkdocs_plugin` only, and are imported when a
-command runs, so the rest of adrgen never loads mkdocs.
+The mkdocs calls live here (with `adrgen.site_in_place`, which writes a build over the
+last one) and in `adrgen.mkdocs_plugin` only, and are imported when a command runs, so the
+rest of adrgen never loads mkdocs.
 """
 
 from __future__ import annotations
@@ -134,6 +135,7 @@ def _build(config_file: Path, options: dict, over_last_build: bool = True) -> st
         if over_last_build and site_in_place.plugins_allow_it(config):
             last = site_in_place.LastBuild.read(config.site_dir)
         if last is None:
+            site_in_place.empty_folder(config.site_dir)
             build(config)
             return config.site_dir
         last.mark()
@@ -142,6 +144,9 @@ def _build(config_file: Path, options: dict, over_last_build: bool = True) -> st
                 build(config)
         except OSError as exc:  # a file where a folder was, or the other way round
             reason = exc
+        except BaseException:  # the input's mistake: the last build stays as it was
+            last.restore()
+            raise
         else:
             last.sweep()
             return config.site_dir
@@ -196,6 +201,9 @@ def build(
     verbose: bool,
 ) -> None:
     """Build the site: catalog pages, the decision log and one page per record.
+
+    A site folder that holds the last build is written over: files this build does not
+    make are removed, and unchanged files keep their time.
 
     \b
     Example:
