@@ -11,7 +11,8 @@
 
 Paths are relative to mkdocs.yml. This module, `adrgen.mkdocs_ahead` and
 `adrgen.mkdocs_render_ahead` (which convert pages, and put record pages through the theme,
-on every core) are the plugin's only mkdocs code: the pages themselves come from
+on every core) and `adrgen.site_in_place` (which writes a build over the last one) are the
+plugin's only mkdocs code: the pages themselves come from
 `adrgen.sitepages`, a plain function, and are added here as generated files, so nothing is
 written into the docs folder.
 """
@@ -88,6 +89,9 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
     may_render_ahead: bool = False
     render_ahead: Any = None
     nav: Any = None
+    # and writes over the last build rather than emptying the site folder first
+    # (adrgen.site_in_place)
+    over_last_build: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.convert_ahead = command in ("build", "gh-deploy")
@@ -101,6 +105,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
 
     def on_shutdown(self) -> None:
         self._close_render_ahead()
+        self._end_over_last_build(built=False)
         if self.staging is not None:
             import shutil
 
@@ -181,6 +186,24 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
 
             catalog = apply_overlay(catalog, self.overlay_path)
         return catalog
+
+    @event_priority(-100)  # last: mkdocs empties the site folder right after this event
+    def on_pre_build(self, config: Any) -> None:
+        self._end_over_last_build(built=False)
+        # a dirty build and a server's keep mkdocs' own ways with the site folder
+        if not self.may_render_ahead:
+            return
+        from adrgen import site_in_place
+
+        if site_in_place.plugins_allow_it(config):
+            self.over_last_build = site_in_place.OverLastBuild.begin(config.site_dir)
+        else:  # another plugin might read the folder: emptied, links removed not followed
+            site_in_place.empty_folder(config.site_dir)
+
+    def _end_over_last_build(self, built: bool) -> None:
+        if self.over_last_build is not None:
+            self.over_last_build.end(built)
+            self.over_last_build = None
 
     # --- pages ------------------------------------------------------------------------
     def on_files(self, files: Files, config: Any) -> Files:
@@ -265,6 +288,11 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             env.bytecode_cache = compiled_templates_cache(
                 env, "theme-templates", ("mkdocs", "mkdocs-material")
             )
+        if self.over_last_build is not None:
+            # the files mkdocs writes itself, before it starts writing them
+            self.over_last_build.clear_the_way(
+                file.abs_dest_path for file in files if file.inclusion.is_included()
+            )
         self._close_render_ahead()
         if self.may_render_ahead and self._record_template_is_own(env):
             from adrgen.mkdocs_render_ahead import RenderAhead
@@ -302,11 +330,14 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             self.render_ahead.close()
             self.render_ahead = None
 
+    @event_priority(-100)  # last: after every other plugin wrote its files
     def on_post_build(self, config: Any) -> None:
         self._close_render_ahead()
+        self._end_over_last_build(built=True)
 
     def on_build_error(self, error: Exception) -> None:
         self._close_render_ahead()
+        self._end_over_last_build(built=False)
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for path in self.watched:

@@ -1,4 +1,4 @@
-"""`adrgen site build` writes over the last build and ends with what a clean build leaves."""
+"""A site build writes over the last build and ends with the files a clean build leaves."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitebuild import build_in_process, generated_records, write_config
+from sitebuild import build_in_process, generated_records, mkdocs_subprocess, write_config
 
 from adrgen import site_in_place
+from adrgen.sitepages import STYLESHEET
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -75,9 +76,7 @@ def test_a_rebuild_rewrites_files_in_place_and_removes_what_it_did_not_write(
     assert _folders(site_dir) - {".git"} == _folders(tmp_path / "fresh")
 
 
-def test_a_folder_where_the_new_build_writes_a_file_makes_it_build_afresh(
-    tmp_path, site, capsys
-) -> None:
+def test_a_folder_where_the_new_build_writes_a_file_is_removed_first(tmp_path, site) -> None:
     config, _, site_dir = site
     (site_dir / "sitemap.xml").unlink()
     (site_dir / "sitemap.xml").mkdir()
@@ -85,37 +84,63 @@ def test_a_folder_where_the_new_build_writes_a_file_makes_it_build_afresh(
 
     build_in_process(config)
 
-    assert "building from an empty folder" in capsys.readouterr().out
     assert (site_dir / "sitemap.xml").is_file()
     assert _tree(site_dir) == _fresh_build(tmp_path, config, site_dir)
 
 
-def test_a_folder_where_the_new_build_copies_a_file_makes_it_build_afresh(
-    tmp_path, site, capsys
-) -> None:
-    """mkdocs copies a theme file *into* a folder standing at its place."""
+def test_a_folder_where_the_new_build_copies_a_file_is_removed_first(tmp_path, site) -> None:
+    """mkdocs would copy a theme file *into* a folder standing at its place."""
     config, _, site_dir = site
     stylesheets = site_dir / "assets" / "stylesheets"
     theme_css = next(stylesheets.glob("main.*.min.css"))
     theme_css.unlink()
     theme_css.mkdir()
+    own_css = site_dir / STYLESHEET  # adrgen's own, which mkdocs writes without a helper
+    own_css.unlink()
+    own_css.mkdir()
 
     build_in_process(config)
 
-    assert "building from an empty folder" in capsys.readouterr().out
     assert theme_css.is_file()
+    assert own_css.is_file()
     assert _tree(site_dir) == _fresh_build(tmp_path, config, site_dir)
 
 
-def test_a_file_where_the_new_build_puts_a_folder_makes_it_build_afresh(tmp_path, site) -> None:
+def test_a_file_where_the_new_build_puts_a_folder_is_removed_first(tmp_path, site) -> None:
     config, _, site_dir = site
     shutil.rmtree(site_dir / "decisions")
     (site_dir / "decisions").write_text("a file where the decisions go")
+    shutil.rmtree(site_dir / "assets" / "javascripts")
+    (site_dir / "assets" / "javascripts").write_text("a file where the theme's scripts go")
 
     build_in_process(config)
 
     assert (site_dir / "decisions" / "index.html").is_file()
     assert _tree(site_dir) == _fresh_build(tmp_path, config, site_dir)
+
+
+def test_plain_mkdocs_build_writes_over_the_last_build_too(tmp_path, site) -> None:
+    config, _, site_dir = site
+    page = next((site_dir / "decisions" / "records").glob("0004-*/index.html"))
+    an_hour_ago = page.stat().st_mtime_ns - 3600 * 10**9
+    os.utime(page, ns=(an_hour_ago, an_hour_ago))
+    (site_dir / "stray.txt").write_text("x")
+
+    built = mkdocs_subprocess(config, site_dir)
+
+    assert built.returncode == 0, built.stderr
+    assert page.stat().st_mtime_ns == an_hour_ago
+    assert not (site_dir / "stray.txt").exists()
+    assert _tree(site_dir) == _fresh_build(tmp_path, config, site_dir)
+
+
+def test_a_dirty_build_keeps_mkdocs_own_ways(tmp_path, site) -> None:
+    """`--dirty` leaves what the folder holds (mkdocs says so), and adrgen leaves it too."""
+    config, _, site_dir = site
+    (site_dir / "stray.txt").write_text("x")
+    built = mkdocs_subprocess(config, site_dir, "--dirty")
+    assert built.returncode == 0, built.stderr
+    assert (site_dir / "stray.txt").read_text() == "x"
 
 
 def test_a_second_link_to_an_old_file_is_not_written_through(tmp_path, site) -> None:

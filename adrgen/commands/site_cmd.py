@@ -1,8 +1,7 @@
 """`adrgen site ...`: build or serve the catalog and decisions as a mkdocs-material site.
 
-The mkdocs calls live here (with `adrgen.site_in_place`, which writes a build over the
-last one) and in `adrgen.mkdocs_plugin` only, and are imported when a command runs, so the
-rest of adrgen never loads mkdocs.
+The mkdocs calls live here and in `adrgen.mkdocs_plugin` only, and are imported when a
+command runs, so the rest of adrgen never loads mkdocs.
 """
 
 from __future__ import annotations
@@ -119,43 +118,20 @@ def build_site(
     return Path(site_dir)
 
 
-def _build(config_file: Path, options: dict, over_last_build: bool = True) -> str:
-    """One build as `mkdocs build` makes it, written over the last build where that is safe
-    (adrgen.site_in_place); the site folder."""
+def _build(config_file: Path, options: dict) -> str:
+    """One build as `mkdocs build` makes it; the site folder."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from adrgen import site_in_place
-
     config = load_config(config_file=str(config_file), **options)
-    # as `mkdocs build` runs it: plugins learn which command runs
+    # as `mkdocs build` runs it: plugins learn which command runs (adrgen's then writes
+    # over the last build, adrgen.site_in_place)
     config.plugins.on_startup(command="build", dirty=False)
     try:
-        last = None
-        if over_last_build and site_in_place.plugins_allow_it(config):
-            last = site_in_place.LastBuild.read(config.site_dir)
-        if last is None:
-            site_in_place.empty_folder(config.site_dir)
-            build(config)
-            return config.site_dir
-        last.mark()
-        try:
-            with site_in_place.rewriting(last):
-                build(config)
-        except OSError as exc:  # a file where a folder was, or the other way round
-            reason = exc
-        except BaseException:  # the input's mistake: the last build stays as it was
-            last.restore()
-            raise
-        else:
-            last.sweep()
-            return config.site_dir
+        build(config)
     finally:
         config.plugins.on_shutdown()
-    logging.getLogger("mkdocs").info(
-        f"the last build could not be written over ({reason}): building from an empty folder"
-    )
-    return _build(config_file, options, over_last_build=False)
+    return config.site_dir
 
 
 # options that `build` and `serve` share
