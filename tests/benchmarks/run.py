@@ -78,6 +78,7 @@ ANSWERS = REPO / "examples" / "answers" / "cli-build-daemon.yaml"
 # what a command cannot avoid importing: the floor its start-up is compared with
 CLI_FLOOR = [PYTHON, "-c", "import click"]
 LIBRARY_FLOOR = [PYTHON, "-c", "import pydantic, jinja2, yaml, click"]
+STARTUP_RUNS = 7
 
 
 def _timed(args: list[str], cwd: Path | None, ok: tuple[int, ...]) -> tuple[float, float]:
@@ -155,22 +156,35 @@ def bench_size(n: int, work: Path, repeat: int, stock_limit: int, serve_limit: i
             flush=True,
         )
 
-    run("adrgen catalog validate", [ADRGEN, "catalog", "validate"], floor=LIBRARY_FLOOR)
+    # start-up figures are a tenth of a second: more runs keep their medians steady
+    startup_runs = max(repeat, STARTUP_RUNS)
+    run(
+        "adrgen catalog validate",
+        [ADRGEN, "catalog", "validate"],
+        startup_runs,
+        floor=LIBRARY_FLOOR,
+    )
     run(
         "adrgen recommend",
         [ADRGEN, "recommend", "--answers", str(ANSWERS)],
+        startup_runs,
         floor=LIBRARY_FLOOR,
     )
     scratch = work / f"new-{n}"
+    shutil.copytree(records, scratch)
+    copied = set(os.listdir(scratch))
 
-    def fresh_copy() -> None:
-        shutil.rmtree(scratch, ignore_errors=True)
-        shutil.copytree(records, scratch)
+    def remove_new_record() -> None:
+        # rather than copying the folder again: making a file just after deleting
+        # thousands is slow on ext4, and would be measured as `new`'s own time
+        for name in set(os.listdir(scratch)) - copied:
+            os.unlink(scratch / name)
 
     run(
         "adrgen new --no-input",
         [ADRGEN, "new", "--answers", str(ANSWERS), "--no-input", "--dir", str(scratch)],
-        setup=fresh_copy,
+        startup_runs,
+        setup=remove_new_record,
         floor=LIBRARY_FLOOR,
     )
     subprocess.run(
@@ -383,7 +397,7 @@ def baselines(repeat: int) -> dict:
         results[name] = measure(args, repeat)
         print(f"  {name:<36} {results[name]['seconds']:7.3f} s", flush=True)
     name = "adrgen --help"
-    results[name] = measure([ADRGEN, "--help"], repeat, floor=CLI_FLOOR)
+    results[name] = measure([ADRGEN, "--help"], max(repeat, STARTUP_RUNS), floor=CLI_FLOOR)
     print(f"  {name:<36} {results[name]['seconds']:7.3f} s", flush=True)
     return results
 
