@@ -79,6 +79,16 @@ def worker_count() -> int:
     return min(len(os.sched_getaffinity(0)), 8)
 
 
+def all_from(modules: frozenset[str], things: Any) -> bool:
+    """Whether each of these (plugins, their events) is defined in one of these modules or
+    in a module inside one of them."""
+    for thing in things:
+        module = getattr(thing, "__module__", "") or ""
+        if not any(module == name or module.startswith(name + ".") for name in modules):
+            return False
+    return True
+
+
 def can_fork() -> bool:
     """Whether this process may fork workers that go on without `exec`."""
     import threading

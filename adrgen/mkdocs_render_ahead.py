@@ -30,6 +30,7 @@ from mkdocs.structure.pages import Page
 from adrgen.mkdocs_ahead import (
     CHUNK_TIMEOUT,
     CollectMessages,
+    all_from,
     can_fork,
     forked_pool,
     worker_count,
@@ -64,11 +65,7 @@ class Rendered:
 
 def plugins_allow_it(config: Any) -> bool:
     """Whether every plugin's `page_context` event may run in a worker as well."""
-    for method in config.plugins.events.get("page_context", []):
-        module = getattr(method, "__module__", "") or ""
-        if not any(module == name or module.startswith(name + ".") for name in PAGE_CONTEXT_PURE):
-            return False
-    return True
+    return all_from(PAGE_CONTEXT_PURE, config.plugins.events.get("page_context", []))
 
 
 def search_indexes(config: Any) -> list[Any]:

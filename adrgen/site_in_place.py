@@ -53,11 +53,9 @@ COMPARED_AT_MOST = 16 * 2**20
 
 def plugins_allow_it(config: Any) -> bool:
     """Whether every plugin of this site is one known not to read the site folder."""
-    for plugin in config.plugins.values():
-        module = type(plugin).__module__ or ""
-        if not any(module == name or module.startswith(name + ".") for name in KNOWN_PLUGINS):
-            return False
-    return True
+    from adrgen.mkdocs_ahead import all_from
+
+    return all_from(KNOWN_PLUGINS, (type(plugin) for plugin in config.plugins.values()))
 
 
 def empty_folder(site_dir: str) -> None:
