@@ -83,20 +83,19 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
     staged: dict[str, str]  # what each staged file holds
 
     # `build` converts the generated pages out of the nav ahead, on every core
-    # (adrgen.mkdocs_ahead), and renders the record pages into the theme's page ahead
-    # (adrgen.mkdocs_render_ahead)
+    # (adrgen.mkdocs_ahead); a full build (not --dirty) also renders the record pages
+    # into the theme's page ahead (adrgen.mkdocs_render_ahead) and writes over the last
+    # build rather than emptying the site folder first (adrgen.site_in_place)
     convert_ahead: bool = False
-    may_render_ahead: bool = False
+    full_build: bool = False
     render_ahead: Any = None
     nav: Any = None
-    # and writes over the last build rather than emptying the site folder first
-    # (adrgen.site_in_place)
     over_last_build: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.convert_ahead = command in ("build", "gh-deploy")
         # a dirty build skips the pages whose output is newer than their source
-        self.may_render_ahead = self.convert_ahead and not dirty
+        self.full_build = self.convert_ahead and not dirty
         if command == "serve" and dirty and self.staging is None:
             import tempfile
 
@@ -191,7 +190,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
     def on_pre_build(self, config: Any) -> None:
         self._end_over_last_build(built=False)
         # a dirty build and a server's keep mkdocs' own ways with the site folder
-        if not self.may_render_ahead:
+        if not self.full_build:
             return
         from adrgen import site_in_place
 
@@ -260,6 +259,9 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
         self.nav = nav
         self.shared.reset(nav.pages)
+        if self.over_last_build is not None:
+            # before any file is written (the tags plugin writes its export at `env`)
+            self.over_last_build.clear_the_way(_files_written(files, config))
         if self.convert_ahead:
             from adrgen.mkdocs_ahead import convert_ahead
 
@@ -288,13 +290,8 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             env.bytecode_cache = compiled_templates_cache(
                 env, "theme-templates", ("mkdocs", "mkdocs-material")
             )
-        if self.over_last_build is not None:
-            # the files mkdocs writes itself, before it starts writing them
-            self.over_last_build.clear_the_way(
-                file.abs_dest_path for file in files if file.inclusion.is_included()
-            )
         self._close_render_ahead()
-        if self.may_render_ahead and self._record_template_is_own(env):
+        if self.full_build and self._record_template_is_own(env):
             from adrgen.mkdocs_render_ahead import RenderAhead
 
             pages = [
@@ -402,6 +399,17 @@ class UntitledPage:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._page, name)
+
+
+def _files_written(files: Files, config: Any) -> list[str]:
+    """The files a build writes that are known before it writes any: the site's files, and
+    the tags plugin's export (written without mkdocs' helpers)."""
+    paths = [file.abs_dest_path for file in files if file.inclusion.is_included()]
+    for plugin in config.plugins.values():
+        settings = getattr(plugin, "config", None)
+        if type(plugin).__module__.startswith("material.plugins.tags") and settings.get("export"):
+            paths.append(os.path.normpath(os.path.join(config.site_dir, settings["export_file"])))
+    return paths
 
 
 def _ensure_extensions(config: Any) -> None:

@@ -180,18 +180,15 @@ class LastBuild:
             if info is not None:
                 os.utime(path, ns=(info.st_atime_ns, old.mtime_ns), follow_symlinks=False)
 
-    def sweep(self) -> int:
-        """Remove what the build did not write, then the folders left empty; how many files."""
-        removed = 0
+    def sweep(self) -> None:
+        """Remove what the build did not write, then the folders left empty."""
         for path in self.files:
             if self._unwritten(path) is not None:
                 os.unlink(path)
-                removed += 1
         # the deepest first, so that a folder whose folders were all stale goes too
         for folder in sorted(self.folders, key=len, reverse=True):
             with contextlib.suppress(OSError):  # not empty: the build wrote into it
                 os.rmdir(folder)
-        return removed
 
 
 class OverLastBuild:
