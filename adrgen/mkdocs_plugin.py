@@ -47,6 +47,8 @@ MERMAID_FENCE = "mermaid"
 
 RECORDS_OVERRIDE = "ADRGEN_SITE_RECORDS"
 
+TAGS_PLUGIN = frozenset({"material.plugins.tags"})
+
 # mkdocs-material's page with the parts every record page of a folder shares rendered once
 # (see the template)
 RECORD_THEME_TEMPLATE = "adrgen-record.html"
@@ -404,11 +406,12 @@ class UntitledPage:
 def _files_written(files: Files, config: Any) -> list[str]:
     """The files a build writes that are known before it writes any: the site's files, and
     the tags plugin's export (written without mkdocs' helpers)."""
+    from adrgen.mkdocs_ahead import all_from
+
     paths = [file.abs_dest_path for file in files if file.inclusion.is_included()]
     for plugin in config.plugins.values():
-        settings = getattr(plugin, "config", None)
-        if type(plugin).__module__.startswith("material.plugins.tags") and settings.get("export"):
-            paths.append(os.path.normpath(os.path.join(config.site_dir, settings["export_file"])))
+        if all_from(TAGS_PLUGIN, [type(plugin)]) and plugin.config.get("export"):
+            paths.append(os.path.normpath(os.path.join(config.site_dir, plugin.config.export_file)))
     return paths
 
 

@@ -97,6 +97,8 @@ def build_site(
 ) -> Path:
     """Build the site; the folder it was written to."""
     _quiet_theme_notice()
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
     lines = _logging(verbose)
@@ -105,7 +107,14 @@ def build_site(
         options["site_dir"] = str(out.resolve())
     try:
         with _records_override(records):
-            site_dir = _build(config_file, options)
+            config = load_config(config_file=str(config_file), **options)
+            # as `mkdocs build` runs it: plugins learn which command runs (adrgen's then
+            # writes over the last build, adrgen.site_in_place)
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
     except PluginError as exc:
         raise AdrgenError(str(exc)) from None
     except ConfigurationError as exc:
@@ -115,23 +124,7 @@ def build_site(
             raise AdrgenError("\n".join(lines.errors)) from None
         # --strict turned warnings into a failure: the input was read, the site has problems
         raise AdrgenError(str(exc), exit_code=ExitCode.PROBLEMS_FOUND) from None
-    return Path(site_dir)
-
-
-def _build(config_file: Path, options: dict) -> str:
-    """One build as `mkdocs build` makes it; the site folder."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    config = load_config(config_file=str(config_file), **options)
-    # as `mkdocs build` runs it: plugins learn which command runs (adrgen's then writes
-    # over the last build, adrgen.site_in_place)
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return config.site_dir
+    return Path(config.site_dir)
 
 
 # options that `build` and `serve` share
