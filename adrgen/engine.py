@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from adrgen.answers_core import PlainFacts, fact_values, validate_facts
-from adrgen.catalog_logic import any_matches
+from adrgen.answers.model import Facts
+from adrgen.catalog.models import any_matches
 from adrgen.errors import AnswerProblem
-from adrgen.vocab import Stance
+from adrgen.vocabulary import Stance
 
 if TYPE_CHECKING:
-    # the engine reads these, validated (pydantic) or rebuilt from the caches (adrgen.plain)
-    from adrgen.models import Answers, Catalog, Facts, Mechanism, Rule
+    from adrgen.answers.model import Answers
+    from adrgen.catalog.models import Catalog, Mechanism, Rule
 
 
 @dataclass
@@ -73,19 +73,19 @@ class Recommendation:
         return asdict(self)
 
 
-def complete_facts(facts: Facts | PlainFacts, catalog: Catalog) -> PlainFacts:
+def complete_facts(facts: Facts, catalog: Catalog) -> Facts:
     """Facts with the catalog's default for each fact left unanswered."""
-    values = fact_values(facts)
+    values = facts.values()
     for question in catalog.questions:
         if values[question.fact.value] is None and question.default is not None:
             values[question.fact.value] = question.default
-    return validate_facts(values)
+    return Facts.model_validate(values)
 
 
-def missing_facts(facts: Facts | PlainFacts, catalog: Catalog) -> list[str]:
+def missing_facts(facts: Facts, catalog: Catalog) -> list[str]:
     """Facts the interview would ask given the answers so far, and that have no value."""
     missing = []
-    values = fact_values(facts)
+    values = facts.values()
     for question in catalog.questions:
         if values[question.fact.value] is not None:
             continue
@@ -231,7 +231,7 @@ def recommend(answers: Answers, catalog: Catalog) -> Recommendation:
         situations=[s.id for s in situations],
         failure_modes=failure_modes,
         checklist=_checklist_answers(catalog, facts),
-        facts={k: (v.value if hasattr(v, "value") else v) for k, v in fact_values(facts).items()},
+        facts=facts.json_values(),
         trace=trace,
         recommended=best_id,
         override=override,

@@ -1,14 +1,23 @@
-"""Turn pydantic validation errors into `file:line: field: problem` lines."""
+"""Validating input files: the strict model base every input model uses, and pydantic's
+errors turned into `file:line: field: problem` lines."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic_core import ValidationError  # pydantic's own, without importing pydantic
+from pydantic import BaseModel, ConfigDict
+from pydantic_core import ValidationError
 
 from adrgen.errors import location
-from adrgen.yamlsafe import LineMap
+from adrgen.files.safe_yaml import LineMap
+
+
+class Strict(BaseModel):
+    """A model of something a person wrote: unknown keys are refused."""
+
+    # validators are built on first use, so a command builds only those it needs
+    model_config = ConfigDict(extra="forbid", frozen=False, use_enum_values=False, defer_build=True)
 
 
 def _field(loc: Sequence[Any]) -> str:

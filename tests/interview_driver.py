@@ -11,9 +11,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from adrgen.config import resolve_workspace
+from adrgen.authoring.interview import run_interview
+from adrgen.config.workspace import resolve_workspace
 from adrgen.errors import AdrgenError, ExitCode
-from adrgen.interview import run_interview
 
 BEGIN = "--- answers ---"
 END = "--- end ---"

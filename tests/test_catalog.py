@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from adrgen.catalog import load_catalog
+from adrgen.catalog.loading import load_catalog
 from adrgen.cli import cli
 from adrgen.errors import ValidationProblems
 
@@ -250,7 +250,7 @@ def test_show_one_entry(runner) -> None:
 def test_schema_validates_the_shipped_files(runner) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     from adrgen import resources
-    from adrgen.yamlsafe import load_file
+    from adrgen.files.safe_yaml import load_file
 
     schema = json.loads(runner.invoke(cli, ["catalog", "schema", "--kind", "mechanism"]).output)
     for path in (resources.catalog_dir() / "mechanisms").glob("*.yaml"):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import gc
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,21 +86,6 @@ def test_commands_do_not_import_questionary_or_mkdocs(tmp_path) -> None:
         stderr = _loaded("questionary,mkdocs,material", args)
         assert "LOADED []" in stderr, (args, stderr)
     assert len(list(records.glob("0001-*.md"))) == 1  # the commands really ran
-
-
-def test_recommend_and_new_need_no_pydantic_models_once_the_catalog_is_cached(tmp_path) -> None:
-    """They start fast because a cached catalog and answers need only pydantic-core."""
-    env = {**os.environ, "ADRGEN_CACHE_DIR": str(tmp_path / "cache")}
-    answers = REPO / "examples" / "answers" / "cli-build-daemon.yaml"
-    records = tmp_path / "decisions"
-    slow = "pydantic.main,adrgen.models"
-    recommend = ["recommend", "--answers", str(answers)]
-    # the first run validates the catalog and caches it
-    assert "LOADED ['adrgen.models', 'pydantic.main']" in _loaded(slow, recommend, env)
-    assert "LOADED []" in _loaded(slow, recommend, env)
-    new = ["new", "--answers", str(answers), "--no-input", "--dir", str(records)]
-    assert "LOADED []" in _loaded(slow, new, env)
-    assert len(list(records.glob("0001-*.md"))) == 1
 
 
 def test_main_called_with_arguments_leaves_the_garbage_collector_alone() -> None:

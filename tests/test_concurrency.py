@@ -9,8 +9,8 @@ from pathlib import Path
 
 from factsets import CLI_TO_DAEMON
 
-from adrgen.records import parse_record, split_front_matter
-from adrgen.yamlsafe import dump, parse_text
+from adrgen.files.safe_yaml import dump, parse_text
+from adrgen.records.parse import parse_record, split_front_matter
 
 PROCESSES = 20
 FACTS = CLI_TO_DAEMON

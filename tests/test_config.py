@@ -9,7 +9,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from adrgen.cli import cli
-from adrgen.config import CONFIG_NAME, TeamConfig, find_config, load_config, resolve_workspace
+from adrgen.config import CONFIG_NAME
+from adrgen.config.team import TeamConfig, load_config
+from adrgen.config.workspace import find_config, resolve_workspace
 from adrgen.errors import AdrgenError, ValidationProblems
 
 HOLD_SHARED_MEMORY = """\

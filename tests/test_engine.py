@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from factsets import facts
 
-from adrgen.catalog import load_catalog
+from adrgen.answers.model import Answers
+from adrgen.catalog.loading import load_catalog
 from adrgen.cli import cli
 from adrgen.engine import recommend
 from adrgen.errors import AdrgenError
-from adrgen.models import Answers
-from adrgen.yamlsafe import dump, load_file
+from adrgen.files.safe_yaml import dump, load_file
 
 DATA = Path(__file__).parent / "data"
 REAL_WORLD, _ = load_file(DATA / "real_world_systems.yaml")

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from cli_helpers import adrgen
 
-from adrgen.config import CONFIG_NAME, TeamConfig, load_config, resolve_workspace
-from adrgen.config_init import DEFAULT_TEAM_TEMPLATES
+from adrgen.config import CONFIG_NAME
+from adrgen.config.init_team import DEFAULT_TEAM_TEMPLATES
+from adrgen.config.team import TeamConfig, load_config
+from adrgen.config.workspace import resolve_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 

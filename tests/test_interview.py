@@ -18,11 +18,13 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
-from adrgen import interview, resources
-from adrgen.config import ExtraField, TeamConfig, Workspace
+from adrgen import resources
+from adrgen.authoring import interview
+from adrgen.authoring.interview import PromptSpec, run_interview
+from adrgen.config.team import ExtraField, TeamConfig
+from adrgen.config.workspace import Workspace
 from adrgen.engine import recommend
 from adrgen.errors import AdrgenError, ExitCode
-from adrgen.interview import PromptSpec, run_interview
 
 ENTER = "\r"
 DOWN = "\x1b[B"
@@ -416,7 +418,7 @@ def test_one_fact_spec_per_catalog_question_in_order(ws):
 
 
 def test_the_mechanism_list_marks_stance_hold_and_the_recommendation(ws):
-    from adrgen.models import Answers
+    from adrgen.answers.model import Answers
 
     advice = recommend(Answers(title="t", facts={"same_host": False}), ws.catalog)
     spec = interview.mechanism_spec(advice, ws.catalog)

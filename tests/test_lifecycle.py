@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from adrgen.cli import cli
-from adrgen.records import parse_record, scan_records
+from adrgen.records.parse import parse_record, scan_records
 
 ADRGEN_RECORD = """---
 number: {n}
@@ -201,7 +201,7 @@ def test_no_temporary_files_are_left(folder: Path, runner) -> None:
 
 
 def test_a_status_heading_inside_a_code_example_is_left_alone() -> None:
-    from adrgen.record_edit import set_status
+    from adrgen.records.edit import set_status
 
     text = (
         "# 1. Example\n\n```markdown\n~~~\n## Status\n\nAccepted\n```\n\n"

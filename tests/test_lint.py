@@ -8,7 +8,7 @@ import pytest
 from factsets import CLI_TO_DAEMON
 
 from adrgen.cli import cli
-from adrgen.yamlsafe import dump
+from adrgen.files.safe_yaml import dump
 
 FACTS = CLI_TO_DAEMON
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from adrgen.cli import cli
-from adrgen.records import is_record_name, number_of
+from adrgen.records.parse import is_record_name, number_of
 
 REPO = Path(__file__).resolve().parent.parent
 # the real ADR folders, read in place (their licences differ; they are never copied here)

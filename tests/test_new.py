@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from adrgen.cli import cli
-from adrgen.records import parse_record, split_front_matter
-from adrgen.records_write import FRONT_MATTER_KEYS
-from adrgen.yamlsafe import dump, parse_text
+from adrgen.files.safe_yaml import dump, parse_text
+from adrgen.records.parse import parse_record, split_front_matter
+from adrgen.records.write import FRONT_MATTER_KEYS
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -336,7 +336,7 @@ def test_no_input_never_imports_the_interview() -> None:
         "from adrgen.cli import cli\n"
         f"r = CliRunner().invoke(cli, ['new', '--answers', {str(CLI_DAEMON)!r}, '--no-input', '--dry-run'])\n"
         "assert r.exit_code == 0, r.output\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('questionary', 'prompt_toolkit', 'mkdocs') or m == 'adrgen.interview'))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('questionary', 'prompt_toolkit', 'mkdocs') or m == 'adrgen.authoring.interview'))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -492,8 +492,8 @@ def test_the_committed_examples_are_what_adrgen_makes_today(
 def test_the_interview_answers_are_written(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from adrgen import interview
-    from adrgen.models import Answers
+    from adrgen.answers.model import Answers
+    from adrgen.authoring import interview
 
     seen = {}
 
@@ -512,7 +512,7 @@ def test_the_interview_answers_are_written(
 def test_ctrl_c_in_the_interview_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    from adrgen import interview
+    from adrgen.authoring import interview
     from adrgen.cli import main
 
     def interrupted(ws: object, prefill: dict | None) -> None:
@@ -540,9 +540,9 @@ def test_any_text_round_trips_and_stays_text(
 ) -> None:
     from pydantic import ValidationError
 
-    from adrgen.config import resolve_workspace
-    from adrgen.models import Answers
-    from adrgen.new_record import plan_record, write_new_record
+    from adrgen.answers.model import Answers
+    from adrgen.authoring.plan import plan_record, write_new_record
+    from adrgen.config.workspace import resolve_workspace
 
     try:
         answers = Answers.model_validate(

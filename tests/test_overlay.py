@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from cli_helpers import adrgen
 
-from adrgen.catalog import load_catalog
+from adrgen.catalog.loading import load_catalog
+from adrgen.catalog.overlay import apply_overlay
 from adrgen.errors import ValidationProblems
-from adrgen.overlay import apply_overlay
 
 EXAMPLE_OVERLAY = (
     Path(__file__).resolve().parents[1] / "examples" / "overlays" / "payments-team.yaml"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from adrgen.records import scan_records
+from adrgen.records.parse import scan_records
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from adrgen import record_cache
-from adrgen.records import scan_records
+from adrgen.files.cache import entry_path
+from adrgen.records import cache as record_cache
+from adrgen.records.parse import scan_records
 
 
 def write(path: Path, title: str, status: str = "Accepted") -> None:
@@ -16,7 +17,7 @@ def test_unchanged_files_come_from_the_cache(tmp_path: Path, monkeypatch) -> Non
     first = scan_records(tmp_path)
     assert record_cache.load(tmp_path)["0001-a.md"]["record"]["title"] == "First"
     calls = []
-    monkeypatch.setattr("adrgen.records.parse_record", lambda path: calls.append(path))
+    monkeypatch.setattr("adrgen.records.parse.parse_record", lambda path: calls.append(path))
     again = scan_records(tmp_path)
     assert calls == []
     assert again == first
@@ -36,7 +37,7 @@ def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
 def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     write(tmp_path / "0001-a.md", "First")
     scan_records(tmp_path)
-    cache = record_cache._cache_file(tmp_path)
+    cache = entry_path(record_cache._entry_name(tmp_path))
     cache.write_text('{"format": 2, "entries": {"0001-a.md": {"stat": "x", "record": 7}}}')
     assert scan_records(tmp_path)[0].title == "First"
     cache.write_text("not json")

@@ -9,12 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from adrgen import records_write
 from adrgen.errors import AdrgenError
-from adrgen.records import parse_record
-from adrgen.records_write import FRONT_MATTER_KEYS, compose_record, write_record
-from adrgen.slugs import MAX_FILE_NAME_BYTES, is_reserved_name, record_file_name, record_slug
-from adrgen.yamlsafe import parse_text
+from adrgen.files.safe_yaml import parse_text
+from adrgen.records import write as records_write
+from adrgen.records.parse import parse_record
+from adrgen.records.slugs import (
+    MAX_FILE_NAME_BYTES,
+    is_reserved_name,
+    record_file_name,
+    record_slug,
+)
+from adrgen.records.write import FRONT_MATTER_KEYS, compose_record, write_record
 
 HOSTILE_TITLES = [
     "..",
@@ -227,7 +232,7 @@ def test_a_writer_killed_mid_write_leaves_no_record_and_no_lasting_debris(tmp_pa
     code = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "from adrgen import records_write\n"
+        "from adrgen.records import write as records_write\n"
         "records_write._link_into_place = lambda temp, target: os.kill(os.getpid(), signal.SIGKILL)\n"
         "records_write.write_record(Path(sys.argv[1]), 'Killed', lambda n: 'x' * 100000)\n"
     )

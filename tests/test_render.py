@@ -10,14 +10,14 @@ import markdown
 import pytest
 from factsets import MADR_SECTIONS
 
-from adrgen import mdescape
-from adrgen.answers import load_answers
-from adrgen.catalog import load_catalog
+from adrgen.answers.loading import load_answers
+from adrgen.answers.model import Answers
+from adrgen.authoring.render import plain, record_context, render_template, template_folders
+from adrgen.catalog.loading import load_catalog
 from adrgen.engine import recommend
 from adrgen.errors import AdrgenError
-from adrgen.models import Answers
-from adrgen.render import plain, record_context, render_template, template_folders
-from adrgen.sandbox import RenderLimits, _memory_limit
+from adrgen.templating import escape as mdescape
+from adrgen.templating.sandbox import RenderLimits, _memory_limit
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "answers" / "cli-build-daemon.yaml"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adrgen.catalog import load_catalog
+from adrgen.catalog.loading import load_catalog
 
 # the garden note the catalog was made from; the shared original, when it is beside the
 # project, must still be the same text

@@ -146,7 +146,7 @@ def page(browser):
 
 
 def test_catalog_home_lists_every_mechanism_by_stance(served, page):
-    from adrgen.catalog import load_catalog
+    from adrgen.catalog.loading import load_catalog
 
     base, _ = served
     page.goto(base + "catalog/")

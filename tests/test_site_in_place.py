@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sitebuild import build_in_process, generated_records, mkdocs_subprocess, write_config
 
-from adrgen import site_in_place
-from adrgen.sitepages import STYLESHEET
+from adrgen.site.pages import STYLESHEET
+from adrgen.site.speedups import in_place as site_in_place
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sitebuild import adrgen_record, build_in_process, generated_records, write_config
 
-from adrgen import sitepages
-from adrgen.catalog import load_catalog
-from adrgen.models import Stance
-from adrgen.site_records import load_sources
-from adrgen.sitepages import SiteOptions, build_site
+from adrgen.catalog.loading import load_catalog
+from adrgen.site import pages as sitepages
+from adrgen.site.pages import SiteOptions, build_site
+from adrgen.site.record_pages import load_sources
+from adrgen.vocabulary import Stance
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -197,7 +197,7 @@ def test_theme_templates_are_compiled_once_and_pages_stay_the_same(tmp_path) -> 
 @pytest.fixture
 def conversions(monkeypatch) -> list[int]:
     """How many pages each build converted ahead; two workers, as on the CI machine."""
-    from adrgen import mkdocs_ahead
+    from adrgen.site.speedups import convert_ahead as mkdocs_ahead
 
     counts: list[int] = []
     original = mkdocs_ahead.convert_ahead
@@ -222,7 +222,7 @@ def _html_files(site_dir: Path) -> dict[str, str]:
 @pytest.fixture
 def renders(monkeypatch) -> list[str]:
     """The record pages whose theme page a build took from a worker; two workers."""
-    from adrgen import mkdocs_render_ahead
+    from adrgen.site.speedups import render_ahead as mkdocs_render_ahead
 
     taken: list[str] = []
     original = mkdocs_render_ahead.RenderAhead.output
@@ -239,7 +239,8 @@ def renders(monkeypatch) -> list[str]:
 def test_pages_made_ahead_are_the_pages_made_in_turn(
     tmp_path, conversions, renders, monkeypatch
 ) -> None:
-    from adrgen import mkdocs_ahead, mkdocs_render_ahead
+    from adrgen.site.speedups import convert_ahead as mkdocs_ahead
+    from adrgen.site.speedups import render_ahead as mkdocs_render_ahead
 
     records = tmp_path / "records"
     generated_records(records, 80)
@@ -382,7 +383,7 @@ def test_a_page_whose_content_changed_after_the_workers_is_rendered_in_turn(
 ) -> None:
     """Were the counting hook let through, neither its workers' pages nor their search
     entries would be taken: the content differs from what the workers saw."""
-    from adrgen import mkdocs_render_ahead
+    from adrgen.site.speedups import render_ahead as mkdocs_render_ahead
 
     in_turn = build_in_process(_site_with_counting_hook(tmp_path, "in-turn", MARK_CONTENT))
     monkeypatch.setattr(mkdocs_render_ahead, "plugins_allow_it", lambda config: True)
@@ -421,7 +422,8 @@ def _dying_worker(chunk: list[str]) -> list:
 def test_workers_that_die_leave_their_pages_to_the_build(
     tmp_path, conversions, renders, monkeypatch
 ) -> None:
-    from adrgen import mkdocs_ahead, mkdocs_render_ahead
+    from adrgen.site.speedups import convert_ahead as mkdocs_ahead
+    from adrgen.site.speedups import render_ahead as mkdocs_render_ahead
 
     monkeypatch.setattr(mkdocs_ahead, "_convert_chunk", _dying_worker)
     monkeypatch.setattr(mkdocs_ahead, "CHUNK_TIMEOUT", 1)

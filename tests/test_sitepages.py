@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adrgen.catalog import load_catalog
+from adrgen.catalog.loading import load_catalog
 from adrgen.errors import AdrgenError
-from adrgen.safe_markdown import SafeMarkdown, url_is_safe
-from adrgen.site_records import load_sources, source_names
-from adrgen.site_text import mermaid_label, text
-from adrgen.sitepages import SiteOptions, build_site, site_pages, write_pages
+from adrgen.site.pages import SiteOptions, build_site, site_pages, write_pages
+from adrgen.site.record_pages import load_sources, source_names
+from adrgen.site.safe_markdown import SafeMarkdown, url_is_safe
+from adrgen.site.text import mermaid_label, text
 from tests.sitebuild import adrgen_record, generated_records
 
 
@@ -69,9 +69,9 @@ def test_the_plain_function_does_not_import_mkdocs(tmp_path) -> None:
     adrgen_record(tmp_path, 1, "One")
     code = (
         "import sys\nfrom pathlib import Path\n"
-        "from adrgen.catalog import load_catalog\n"
-        "from adrgen.site_records import load_sources\n"
-        "from adrgen.sitepages import site_pages\n"
+        "from adrgen.catalog.loading import load_catalog\n"
+        "from adrgen.site.record_pages import load_sources\n"
+        "from adrgen.site.pages import site_pages\n"
         f"site_pages(load_catalog(), load_sources([Path({str(tmp_path)!r})]))\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material')))\n"
     )
@@ -263,7 +263,7 @@ def test_safe_addresses_stay(url) -> None:
 def test_dangerous_elements_from_extensions_are_dropped() -> None:
     import xml.etree.ElementTree as etree
 
-    from adrgen.safe_markdown import sanitize_tree
+    from adrgen.site.safe_markdown import sanitize_tree
 
     root = etree.fromstring(
         '<div><p>a<script>x()</script>b</p><iframe src="https://x"/>c'
@@ -363,7 +363,7 @@ def test_listing_pages_are_left_out_of_search_and_records_are_not(catalog, tmp_p
 def test_relative_links_are_what_relpath_says(target, here) -> None:
     import posixpath
 
-    from adrgen.site_records import relative_link
+    from adrgen.site.record_pages import relative_link
 
     assert relative_link(target, here) == posixpath.relpath(target, here or ".")
 
@@ -376,7 +376,7 @@ def test_relative_links_agree_with_relpath_for_any_site_paths(folders, name, her
     """A link from a page's folder to any file of the site."""
     import posixpath
 
-    from adrgen.site_records import relative_link
+    from adrgen.site.record_pages import relative_link
 
     target, here_path = "/".join([*folders, name]), "/".join(here)
     assert relative_link(target, here_path) == posixpath.relpath(target, here_path or ".")

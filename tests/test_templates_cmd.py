@@ -10,9 +10,10 @@ import pytest
 from cli_helpers import adrgen
 
 from adrgen import resources
-from adrgen.config import CONFIG_NAME, resolve_workspace
+from adrgen.config import CONFIG_NAME
+from adrgen.config.workspace import resolve_workspace
 from adrgen.errors import AdrgenError
-from adrgen.template_lookup import find_template, list_templates
+from adrgen.templating.lookup import find_template, list_templates
 
 BUILT_IN = ["madr", "nygard", "y-statement"]
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from adrgen.errors import AdrgenError
-from adrgen.yamlsafe import dump, load_file, parse_text
+from adrgen.files.safe_yaml import dump, load_file, parse_text
 
 
 def test_values_keep_their_lines() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from adrgen.catalog.models import Catalog, Mechanism
 from adrgen.commands.common import (
     catalog_option,
     config_option,
@@ -15,7 +16,6 @@ from adrgen.commands.common import (
     workspace,
 )
 from adrgen.errors import AdrgenError
-from adrgen.models import Catalog, Mechanism
 
 
 @click.group()
@@ -115,7 +115,7 @@ def show(
         if output_format == "json":
             print_json(catalog_as_dict(cat))
         else:
-            from adrgen.catalog_text import catalog_markdown
+            from adrgen.catalog.text_views import catalog_markdown
 
             click.echo(catalog_markdown(cat))
         return
@@ -139,7 +139,7 @@ def show(
             data["outcome"] = entry.outcome.value
         print_json(data)
     else:
-        from adrgen.catalog_text import entry_markdown
+        from adrgen.catalog.text_views import entry_markdown
 
         click.echo(entry_markdown(cat, entry))
 
@@ -170,6 +170,6 @@ def schema(kind: str) -> None:
     Example:
       adrgen catalog schema --kind mechanism > .schemas/mechanism.json
     """
-    from adrgen.catalog_schema import schema_for
+    from adrgen.catalog.schema import schema_for
 
     print_json(schema_for(kind))

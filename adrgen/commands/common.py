@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from adrgen.config import Workspace, resolve_workspace
+from adrgen.config.workspace import Workspace, resolve_workspace
 
 F = Callable[..., Any]
 

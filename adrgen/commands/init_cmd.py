@@ -25,7 +25,7 @@ def init(team: str | None, records_dir: str | None, force: bool) -> None:
     Example:
       adrgen init --team payments --records docs/adr
     """
-    from adrgen.config_init import enclosing_config, write_config
+    from adrgen.config.init_team import enclosing_config, write_config
 
     folder = Path.cwd()
     path = write_config(folder, team=team, records=records_dir, force=force)

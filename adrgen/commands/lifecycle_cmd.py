@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from adrgen import lifecycle
 from adrgen.commands.common import config_option, dir_option, workspace
+from adrgen.records import lifecycle
+from adrgen.vocabulary import STATUSES
 
 
 @click.command()
 @click.argument("record")
-@click.argument("new_status", metavar="STATUS", type=click.Choice(lifecycle.STATUSES))
+@click.argument("new_status", metavar="STATUS", type=click.Choice(STATUSES))
 @dir_option
 @config_option
 def status(

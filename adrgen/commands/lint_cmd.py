@@ -46,7 +46,7 @@ def lint(
       adrgen lint
       adrgen lint --against origin/main --format json
     """
-    from adrgen.lint import clashes_with_ref, lint_records, problems_as_json
+    from adrgen.records.lint import clashes_with_ref, lint_records, problems_as_json
 
     ws = workspace(config_path, catalog_dir, records_dir)
     records, problems = lint_records(ws.records_dir, ws.catalog)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from adrgen.commands.common import config_option, dir_option, format_option, print_json, workspace
-from adrgen.records import RecordInfo, scan_records
+from adrgen.records.parse import RecordInfo, scan_records
 
 PROBLEM_MARK = "!"
 

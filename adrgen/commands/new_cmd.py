@@ -17,8 +17,8 @@ from adrgen.commands.common import (
     workspace,
 )
 from adrgen.errors import AdrgenError
+from adrgen.vocabulary import STATUSES
 
-STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 NO_TERMINAL = (
     "no terminal to ask questions on: run `adrgen new --answers FILE --no-input` "
     "(see `adrgen new --help`)"
@@ -85,7 +85,7 @@ def new(
       adrgen new --answers answers.yaml --no-input        # the same in CI, no prompts
       adrgen new --answers answers.yaml --no-input --template nygard --dry-run
     """
-    from adrgen.new_record import next_number, plan_record, record_text, write_new_record
+    from adrgen.authoring.plan import next_number, plan_record, record_text, write_new_record
 
     ws = workspace(config_path, catalog_dir, records_dir, templates=templates_dir)
     answers, source, lines = _answers(ws, answers_path, no_input)
@@ -126,7 +126,7 @@ def new(
 def _answers(ws: Any, answers_path: Path | None, no_input: bool) -> tuple[Any, object, Any]:
     """(the validated answers, where they came from, the answers file's line map or None),
     from the file alone (--no-input) or from the interview."""
-    from adrgen.answers import load_answers_data, validate_plain_answers
+    from adrgen.answers.loading import load_answers_data, validate_answers
 
     prefill, lines = load_answers_data(answers_path) if answers_path else (None, None)
     if no_input:
@@ -136,9 +136,9 @@ def _answers(ws: Any, answers_path: Path | None, no_input: bool) -> tuple[Any, o
             )
         if not str(prefill.get("title") or "").strip():
             raise AdrgenError(f"{answers_path}:1: title: a record needs a title")
-        return validate_plain_answers(prefill, answers_path, lines), answers_path, lines
+        return validate_answers(prefill, answers_path, lines), answers_path, lines
     # only the interview imports questionary; --no-input never gets here
-    from adrgen.interview import run_interview, stdin_is_interactive
+    from adrgen.authoring.interview import run_interview, stdin_is_interactive
 
     if not stdin_is_interactive():
         raise AdrgenError(NO_TERMINAL)

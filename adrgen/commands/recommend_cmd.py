@@ -46,14 +46,14 @@ def recommend(
     Example:
       adrgen recommend --answers answers.yaml --format json
     """
-    from adrgen.answers import load_answers_data, validate_plain_answers
+    from adrgen.answers.loading import load_answers_data, validate_answers
     from adrgen.errors import AnswerProblem
 
     ws = workspace(config_path, catalog_dir)
     data, lines = load_answers_data(answers_path)
-    answers = validate_plain_answers(data, answers_path, lines)
+    answers = validate_answers(data, answers_path, lines)
     try:
-        result = run_engine(answers, ws.plain_catalog)
+        result = run_engine(answers, ws.catalog)
     except AnswerProblem as exc:
         raise exc.at(answers_path, lines) from None
     if output_format == "json":

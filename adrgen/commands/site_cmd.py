@@ -1,6 +1,6 @@
 """`adrgen site ...`: build or serve the catalog and decisions as a mkdocs-material site.
 
-The mkdocs calls live here and in `adrgen.mkdocs_plugin` only, and are imported when a
+The mkdocs calls live here and in `adrgen.site.plugin` only, and are imported when a
 command runs, so the rest of adrgen never loads mkdocs.
 """
 
@@ -74,7 +74,7 @@ def _logging(verbose: bool) -> _Lines:
 @contextlib.contextmanager
 def _records_override(records: tuple[Path, ...]) -> Iterator[None]:
     """Publish these record folders instead of the ones the config names, while inside."""
-    from adrgen.mkdocs_plugin import RECORDS_OVERRIDE
+    from adrgen.site.plugin import RECORDS_OVERRIDE
 
     before = os.environ.get(RECORDS_OVERRIDE)
     if records:
@@ -109,7 +109,7 @@ def build_site(
         with _records_override(records):
             config = load_config(config_file=str(config_file), **options)
             # as `mkdocs build` runs it: plugins learn which command runs (adrgen's then
-            # writes over the last build, adrgen.site_in_place)
+            # writes over the last build, adrgen.site.speedups.in_place)
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)

@@ -43,7 +43,7 @@ def list_cmd(templates_dir: Path | None, config_path: Path | None, output_format
     Example:
       adrgen templates list --format json
     """
-    from adrgen.template_lookup import list_templates
+    from adrgen.templating.lookup import list_templates
 
     ws = workspace(config_path, templates=templates_dir)
     infos = list_templates(ws)
@@ -86,8 +86,8 @@ def export(name: str, to_dir: Path | None, config_path: Path | None) -> None:
       adrgen templates export madr
       adrgen templates export nygard --to .adrgen/templates
     """
-    from adrgen.atomic_write import write_text_atomic
-    from adrgen.template_lookup import SUFFIX, builtin_dir, builtin_names, check_name
+    from adrgen.files.atomic import write_text_atomic
+    from adrgen.templating.lookup import SUFFIX, builtin_dir, builtin_names, check_name
 
     check_name(name)
     ws = workspace(config_path)

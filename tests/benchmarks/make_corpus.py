@@ -14,7 +14,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from adrgen.yamlsafe import dump
+from adrgen.files.safe_yaml import dump
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script, too
 from factsets import CLI_TO_DAEMON  # noqa: E402

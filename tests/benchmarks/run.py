@@ -27,7 +27,7 @@ REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 from make_corpus import make_corpus  # noqa: E402
 
-from adrgen.records import split_front_matter  # noqa: E402
+from adrgen.records.parse import split_front_matter  # noqa: E402
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from factsets import CLI_TO_DAEMON
 
 from adrgen.cli import cli
-from adrgen.yamlsafe import dump
+from adrgen.files.safe_yaml import dump
 
 ANY_LINE = "any line"
 CONFIG = ".adrgen.yaml"

@@ -20,10 +20,10 @@ import pytest
 from factsets import CLI_TO_DAEMON
 
 from adrgen import resources
-from adrgen.answers import MAX_ANSWERS_BYTES
-from adrgen.overlay import MAX_OVERLAY_BYTES
-from adrgen.records import MAX_RECORD_BYTES
-from adrgen.yamlsafe import MAX_BYTES, dump, parse_text
+from adrgen.answers.loading import MAX_ANSWERS_BYTES
+from adrgen.catalog.overlay import MAX_OVERLAY_BYTES
+from adrgen.files.safe_yaml import MAX_BYTES, dump, parse_text
+from adrgen.records.parse import MAX_RECORD_BYTES
 
 from .harness import Team, adrgen, assert_clear_error, assert_unchanged, snapshot
 

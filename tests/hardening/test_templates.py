@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from adrgen import new_record
-from adrgen.catalog import load_catalog
+from adrgen.answers.model import Answers
+from adrgen.authoring import plan as new_record
+from adrgen.authoring.render import make_environment, record_context, template_folders
+from adrgen.catalog.loading import load_catalog
 from adrgen.engine import recommend
-from adrgen.models import Answers
-from adrgen.render import make_environment, record_context, template_folders
-from adrgen.sandbox import RenderLimits
+from adrgen.templating.sandbox import RenderLimits
 
 from .harness import Team, assert_clear_error, assert_unchanged, snapshot
 
@@ -293,8 +293,8 @@ def test_06_a_template_cannot_use_jinja_extensions(team: Team) -> None:
 # and paths among the objects they are given are out of their reach
 def test_01_site_templates_cannot_reach_the_file_system(tmp_path: Path) -> None:
     from adrgen.errors import AdrgenError
-    from adrgen.site_records import load_sources
-    from adrgen.sitepages import SiteOptions, build_site
+    from adrgen.site.pages import SiteOptions, build_site
+    from adrgen.site.record_pages import load_sources
     from tests.sitebuild import adrgen_record
 
     records = tmp_path / "records"
@@ -315,8 +315,8 @@ def test_01_site_templates_cannot_reach_the_file_system(tmp_path: Path) -> None:
 
 def test_03_site_template_symlink_leaving_the_folder_refused(tmp_path: Path) -> None:
     from adrgen.errors import AdrgenError
-    from adrgen.site_records import load_sources
-    from adrgen.sitepages import SiteOptions, build_site
+    from adrgen.site.pages import SiteOptions, build_site
+    from adrgen.site.record_pages import load_sources
     from tests.sitebuild import adrgen_record
 
     records = tmp_path / "records"

@@ -19,11 +19,11 @@ from factsets import CLI_TO_DAEMON, MADR_SECTIONS
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from adrgen.records import parse_record, split_front_matter
-from adrgen.records_write import FRONT_MATTER_KEYS
-from adrgen.safe_markdown import SafeMarkdown
-from adrgen.slugs import MAX_FILE_NAME_BYTES, is_reserved_name, record_file_name
-from adrgen.yamlsafe import dump, parse_text
+from adrgen.files.safe_yaml import dump, parse_text
+from adrgen.records.parse import parse_record, split_front_matter
+from adrgen.records.slugs import MAX_FILE_NAME_BYTES, is_reserved_name, record_file_name
+from adrgen.records.write import FRONT_MATTER_KEYS
+from adrgen.site.safe_markdown import SafeMarkdown
 
 from .harness import Team, assert_clear_error, assert_unchanged, make_team, snapshot
 from .hostile import HOSTILE, WORDS
@@ -281,7 +281,7 @@ def property_team(tmp_path_factory: pytest.TempPathFactory) -> Team:
 @functools.cache
 def shipped_catalog():
     """Loaded once, and not a test argument: a failing example's report stays readable."""
-    from adrgen.catalog import load_catalog
+    from adrgen.catalog.loading import load_catalog
 
     return load_catalog()
 
@@ -298,9 +298,9 @@ def test_property_any_text_round_trips_and_reaches_the_site_as_text(
 ) -> None:
     from pydantic import ValidationError
 
-    from adrgen.models import Answers
-    from adrgen.site_records import load_sources
-    from adrgen.sitepages import build_site
+    from adrgen.answers.model import Answers
+    from adrgen.site.pages import build_site
+    from adrgen.site.record_pages import load_sources
 
     team = property_team
     for old in team.records.iterdir():

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from factsets import CLI_TO_DAEMON
 
-from adrgen.records import parse_record
-from adrgen.yamlsafe import dump
+from adrgen.files.safe_yaml import dump
+from adrgen.records.parse import parse_record
 
 from .harness import (
     Team,
@@ -95,7 +95,7 @@ def test_13_concurrent_writers_get_distinct_numbers(tmp_path: Path) -> None:
 def test_14_existing_file_or_symlink_at_the_target_is_never_overwritten_or_followed(
     team: Team, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from adrgen import records_write
+    from adrgen.records import write as records_write
 
     outside = tmp_path / "outside.md"
     outside.write_text("a file outside the record folder\n")
@@ -142,7 +142,7 @@ PAUSED_WRITER = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from adrgen import records_write
+    from adrgen.records import write as records_write
     step, ready, *args = sys.argv[1:]
 
     def pausing(original):

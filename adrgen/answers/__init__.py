@@ -1,0 +1,1 @@
+"""The answers file: its model, and reading it from YAML or JSON."""

@@ -1,0 +1,1 @@
+"""Making a decision record: the interview, planning the record, rendering it."""

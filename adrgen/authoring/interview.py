@@ -1,0 +1,544 @@
+"""The interactive interview of `adrgen new`: the only module that imports questionary.
+
+Every question is a `PromptSpec` built from data (the catalog's questions, the team's extra
+fields), and one function asks any spec. The flow:
+
+1. title, context, deciders;
+2. one question per fact, in catalog order, skipped when its `asked_when` does not match;
+3. the team's extra fields;
+4. the recommendation with its reasons: accept it, or pick another mechanism and justify it;
+5. a summary to confirm.
+
+Anything prefilled from an answers file is not asked again but still shows in the summary.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import click
+
+from adrgen.answers.loading import validate_answers
+from adrgen.answers.model import Answers, Facts
+from adrgen.catalog.models import Catalog, FactQuestion, FactsPattern, any_matches
+from adrgen.engine import Recommendation, recommend
+from adrgen.errors import AdrgenError, ExitCode
+from adrgen.vocabulary import Stance
+
+if TYPE_CHECKING:
+    from adrgen.config.team import ExtraField
+    from adrgen.config.workspace import Workspace
+
+PromptKind = Literal["text", "confirm", "select"]
+Check = Callable[[str], "bool | str"]
+
+PREFILL_SOURCE = "answers file"
+TOP_ALTERNATIVES = 3
+INPUT_ENDED = "input ended: nothing was written"
+CANCELLED = "cancelled: nothing was written"
+
+
+@dataclass(frozen=True)
+class PromptSpec:
+    """One question: what to ask, how, and where the answer goes in the answers mapping."""
+
+    key: str  # dotted place in the answers mapping: "title", "facts.same_host", "fields.team"
+    kind: PromptKind
+    message: str
+    hint: str = ""  # shown under the question; may hold several lines
+    choices: tuple[tuple[str, Any], ...] = ()  # (label, value), for select
+    default: Any = None
+    check: Check | None = None  # text only: True, or the message shown before asking again
+    convert: Callable[[str], Any] | None = None  # text only: typed text -> stored value
+    asked_when: list[FactsPattern] | None = None  # fact questions: any of these, or always
+    explicit: bool = False  # confirm only: Enter alone is refused, y or n must be typed
+
+
+@dataclass
+class Draft:
+    """The answers mapping as it grows, and which of its keys came from the answers file."""
+
+    data: dict[str, Any]
+    prefilled: set[str] = field(default_factory=set)
+
+    def get(self, key: str) -> Any:
+        section, _, name = key.partition(".")
+        if not name:
+            return self.data.get(section)
+        return (self.data.get(section) or {}).get(name)
+
+    def set(self, key: str, value: Any) -> None:
+        section, _, name = key.partition(".")
+        if not name:
+            self.data[section] = value
+        else:
+            self.data.setdefault(section, {})[name] = value
+
+    def facts(self) -> Facts:
+        return Facts.model_validate(self.data.get("facts") or {})
+
+
+# --- entry points -------------------------------------------------------------------------
+
+
+def stdin_is_interactive() -> bool:
+    """Whether a person can answer prompts: both stdin and stdout are terminals."""
+    try:
+        return bool(sys.stdin and sys.stdin.isatty() and sys.stdout and sys.stdout.isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def run_interview(ws: Workspace, prefill: dict[str, Any] | None = None) -> Answers:
+    """Ask for everything an answers file holds, show the recommendation, return the answers.
+
+    Raises KeyboardInterrupt on Ctrl-C and AdrgenError when input ends or the user cancels.
+    """
+    catalog = ws.catalog
+    draft = start_draft(prefill)
+    ask_all(opening_specs(), draft)
+    ask_all(fact_specs(catalog), draft)
+    show_checklist_directives(catalog, draft.facts())
+    ask_all(field_specs(ws.team_fields), draft)
+
+    advice = recommend(answers_without_choice(draft), catalog)
+    show_recommendation(advice)
+    decide(draft, advice, catalog)
+
+    answers = validate_answers(draft.data, "interview")
+    final = recommend(answers, catalog)  # refuses an override without a justification
+    show_summary(draft, answers, final, catalog, ws.team_fields)
+    if not ask(confirm_spec()):
+        raise AdrgenError(CANCELLED)
+    return answers
+
+
+# --- prefill ------------------------------------------------------------------------------
+
+
+def is_given(value: Any) -> bool:
+    return value is not None and value != "" and value != []
+
+
+def start_draft(prefill: dict[str, Any] | None) -> Draft:
+    """A draft holding a copy of the prefill, checked now rather than after every question."""
+    data = copy.deepcopy(dict(prefill or {}))
+    probe = {**data, "title": data.get("title") or "untitled"}
+    validate_answers(probe, PREFILL_SOURCE)
+    draft = Draft(data)
+    for section in ("facts", "fields"):
+        for name, value in (data.get(section) or {}).items():
+            if is_given(value):
+                draft.prefilled.add(f"{section}.{name}")
+    for key in ("title", "context", "deciders", "choice", "justification"):
+        if is_given(data.get(key)):
+            draft.prefilled.add(key)
+    return draft
+
+
+def answers_without_choice(draft: Draft) -> Answers:
+    data = {**draft.data, "choice": None, "justification": None}
+    return validate_answers(data, "interview")
+
+
+# --- prompt specs -------------------------------------------------------------------------
+
+
+def required(message: str) -> Check:
+    def check(text: str) -> bool | str:
+        return True if text.strip() else message
+
+    return check
+
+
+def split_names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def opening_specs() -> list[PromptSpec]:
+    return [
+        PromptSpec(
+            "title",
+            "text",
+            "Title of the decision:",
+            hint="one line, e.g. CLI talks to the local build daemon",
+            check=required("a title is required"),
+            convert=str.strip,
+        ),
+        PromptSpec(
+            "context",
+            "text",
+            "Context: the problem in your team's words:",
+            hint="one paragraph; may be left empty",
+            convert=str.strip,
+        ),
+        PromptSpec(
+            "deciders",
+            "text",
+            "Deciders:",
+            hint="names, comma-separated",
+            convert=split_names,
+        ),
+    ]
+
+
+def fact_specs(catalog: Catalog) -> list[PromptSpec]:
+    return [fact_spec(question, catalog) for question in catalog.questions]
+
+
+def fact_spec(question: FactQuestion, catalog: Catalog) -> PromptSpec:
+    message, hint = question.prompt, question.help
+    item = catalog.checklist_item(question.checklist) if question.checklist else None
+    if item is not None:
+        message = f"Checklist {item.number}: {question.prompt}"
+        wording = " ".join(item.question.split())
+        if wording != question.prompt.strip():
+            # the garden note's own wording stays visible beside the plainer question
+            hint = f"{hint}\nThe checklist asks: {wording}"
+    key = f"facts.{question.fact.value}"
+    if question.choices:
+        choices = tuple((choice.label, choice.value) for choice in question.choices)
+        return PromptSpec(
+            key,
+            "select",
+            message,
+            hint,
+            choices,
+            default=question.default,
+            asked_when=question.asked_when,
+        )
+    has_default = isinstance(question.default, bool)
+    return PromptSpec(
+        key,
+        "confirm",
+        message,
+        hint,
+        default=question.default if has_default else None,
+        asked_when=question.asked_when,
+        # a fact with no catalog default is too important for a stray Enter to settle
+        explicit=not has_default,
+    )
+
+
+def field_specs(fields: Iterable[ExtraField]) -> list[PromptSpec]:
+    return [field_spec(extra) for extra in fields]
+
+
+def field_spec(extra: ExtraField) -> PromptSpec:
+    key = f"fields.{extra.name}"
+    if extra.type == "bool":
+        default = extra.default if isinstance(extra.default, bool) else False
+        return PromptSpec(key, "confirm", extra.prompt, extra.help, default=default)
+    if extra.type == "choice":
+        choices = tuple((choice, choice) for choice in extra.choices)
+        return PromptSpec(key, "select", extra.prompt, extra.help, choices, default=extra.default)
+    default = "" if extra.default is None else str(extra.default)
+    if extra.type == "int":
+        return PromptSpec(
+            key,
+            "text",
+            extra.prompt,
+            extra.help,
+            default=default,
+            check=whole_number_check(extra.required),
+            convert=lambda text: int(text.strip()) if text.strip() else None,
+        )
+    return PromptSpec(
+        key,
+        "text",
+        extra.prompt,
+        extra.help,
+        default=default,
+        check=required(f"{extra.name} is required") if extra.required else None,
+        convert=lambda text: text.strip() or None,
+    )
+
+
+def whole_number_check(is_required: bool) -> Check:
+    def check(text: str) -> bool | str:
+        text = text.strip()
+        if not text:
+            return "a whole number is required" if is_required else True
+        try:
+            int(text)
+        except ValueError:
+            return f"{text!r} is not a whole number"
+        return True
+
+    return check
+
+
+def accept_spec(advice: Recommendation) -> PromptSpec:
+    return PromptSpec(
+        "accept",
+        "confirm",
+        f"Use {advice.name} ({advice.mechanism}), the recommendation?",
+        "answer no to pick another mechanism",
+        default=True,
+    )
+
+
+def mechanism_spec(advice: Recommendation, catalog: Catalog) -> PromptSpec:
+    """Every mechanism, the recommendation first, then in the order the engine ranked them."""
+    order = [advice.mechanism] + [alt.mechanism for alt in advice.alternatives]
+    order += [m.id for m in catalog.mechanisms if m.id not in order]
+    excluded = {alt.mechanism for alt in advice.alternatives if alt.status == "excluded"}
+    choices = []
+    for mechanism_id in order:
+        mechanism = catalog.mechanism(mechanism_id)
+        label = f"{mechanism.name} ({mechanism.id}), {mechanism.stance.value}"
+        if mechanism.stance is Stance.hold:
+            label += ", ON HOLD: never recommended"
+        if mechanism_id == advice.mechanism:
+            label += ", recommended"
+        elif mechanism_id in excluded:
+            label += ", does not fit these facts"
+        choices.append((label, mechanism_id))
+    return PromptSpec(
+        "choice",
+        "select",
+        "Which mechanism instead?",
+        "another choice than the recommendation needs a justification",
+        tuple(choices),
+        default=advice.mechanism,
+    )
+
+
+def justification_spec(chosen_name: str, recommended_name: str) -> PromptSpec:
+    return PromptSpec(
+        "justification",
+        "text",
+        f"Why {chosen_name} rather than {recommended_name}?",
+        "this justification goes into the record",
+        check=required("a justification is required to choose another mechanism"),
+        convert=str.strip,
+    )
+
+
+def confirm_spec() -> PromptSpec:
+    return PromptSpec("confirm", "confirm", "Write the decision record?", default=True)
+
+
+# --- asking -------------------------------------------------------------------------------
+
+
+def ask_all(specs: Iterable[PromptSpec], draft: Draft) -> None:
+    """Ask each spec in order, skipping the prefilled ones and those whose facts rule them out."""
+    for spec in specs:
+        if spec.key in draft.prefilled:
+            continue
+        if spec.asked_when is not None and not any_matches(spec.asked_when, draft.facts()):
+            continue
+        value = ask(spec)
+        if value is not None:
+            draft.set(spec.key, value)
+
+
+def ask(spec: PromptSpec) -> Any:
+    """Ask one question; Ctrl-C stays a KeyboardInterrupt, the end of input a user error."""
+    question = build_question(spec)
+    try:
+        answer = question.unsafe_ask()
+    except EOFError:
+        raise AdrgenError(INPUT_ENDED, exit_code=ExitCode.USAGE) from None
+    if spec.kind == "text" and spec.convert is not None:
+        return spec.convert(answer)
+    return answer
+
+
+def build_question(spec: PromptSpec) -> Any:
+    import questionary
+
+    if spec.kind == "text":
+        question = questionary.text(
+            spec.message,
+            default=spec.default or "",
+            validate=spec.check,
+            instruction=under_question(spec.hint, ">") if spec.hint else None,
+        )
+    elif spec.kind == "confirm":
+        question = questionary.confirm(
+            spec.message,
+            default=bool(spec.default),
+            instruction=confirm_instruction(spec),
+        )
+        if spec.explicit:
+            add_key_bindings(question, refuse_bare_enter())
+    else:
+        choices = [questionary.Choice(title=label, value=value) for label, value in spec.choices]
+        known = {value for _, value in spec.choices}
+        question = questionary.select(
+            spec.message,
+            choices=choices,
+            default=spec.default if spec.default in known else None,
+            instruction=under_question(spec.hint, "(arrow keys, Enter)"),
+        )
+        # questionary's list ignores Ctrl-D; end the interview as a text prompt does
+        add_key_bindings(question, end_input_on_ctrl_d())
+    return question
+
+
+def confirm_instruction(spec: PromptSpec) -> str:
+    keys = "(Y/n)" if spec.default else "(y/N)"
+    if spec.explicit:
+        keys = "(y/n)"
+    return under_question(spec.hint, keys) + " "
+
+
+def under_question(hint: str, keys: str) -> str:
+    """The hint on its own indented lines below the question, then the keys to answer with.
+
+    questionary puts the instruction right after the question; a line break keeps long
+    questions and their help readable in a narrow terminal.
+    """
+    if not hint:
+        return keys
+    lines = [line.strip() for line in hint.splitlines() if line.strip()]
+    return "".join(f"\n  {line}" for line in lines) + f"\n  {keys}"
+
+
+def add_key_bindings(question: Any, extra: Any) -> None:
+    from prompt_toolkit.key_binding import merge_key_bindings
+
+    app = question.application
+    # merged last, so these win over questionary's own bindings for the same keys
+    app.key_bindings = merge_key_bindings([app.key_bindings, extra])
+
+
+def end_input_on_ctrl_d() -> Any:
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.keys import Keys
+
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.ControlD, eager=True)
+    def _end(event: Any) -> None:
+        event.app.exit(exception=EOFError, style="class:aborting")
+
+    return bindings
+
+
+def refuse_bare_enter() -> Any:
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.keys import Keys
+
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.ControlM, eager=True)
+    def _ignore(event: Any) -> None:
+        """Typing y or n answers at once; Enter alone would hide a default."""
+
+    return bindings
+
+
+# --- the decision -------------------------------------------------------------------------
+
+
+def decide(draft: Draft, advice: Recommendation, catalog: Catalog) -> None:
+    """Accept the recommendation or choose another mechanism, with a justification."""
+    if "choice" in draft.prefilled:
+        chosen = draft.get("choice")
+        if catalog.mechanism(chosen) is None:
+            known = ", ".join(sorted(m.id for m in catalog.mechanisms))
+            raise AdrgenError(f"choice: unknown mechanism {chosen!r} (known: {known})")
+    elif ask(accept_spec(advice)):
+        chosen = advice.mechanism
+    else:
+        chosen = ask(mechanism_spec(advice, catalog))
+        draft.set("choice", None if chosen == advice.mechanism else chosen)
+    if chosen == advice.mechanism or "justification" in draft.prefilled:
+        return
+    draft.set("justification", ask(justification_spec(catalog.mechanism(chosen).name, advice.name)))
+
+
+# --- what the user sees between prompts ---------------------------------------------------
+
+
+def say(text: str = "") -> None:
+    click.echo(text)
+
+
+def show_checklist_directives(catalog: Catalog, facts: Facts) -> None:
+    """Checklist items that are directives ("design a service boundary") once they apply."""
+    for item in catalog.checklist:
+        if item.kind == "directive" and item.applies_when and any_matches(item.applies_when, facts):
+            say(f"Checklist {item.number}: {' '.join(item.question.split())}")
+
+
+def show_recommendation(advice: Recommendation) -> None:
+    say("")
+    say(f"Recommendation: {advice.name} ({advice.mechanism})")
+    say(f"  stance {advice.stance}, outcome {advice.outcome}")
+    if advice.unmet:
+        say("  No mechanism meets every need; unmet: " + "; ".join(advice.unmet))
+    say("Why:")
+    for reason in advice.reasons:
+        say(f"  - {reason.text} [{', '.join(reason.cites)}]")
+    alternatives = top_alternatives(advice)
+    if alternatives:
+        say("Alternatives:")
+        for alt in alternatives:
+            why = alt.why[0].text if alt.why else ""
+            say(f"  - {alt.name} ({alt.mechanism}, {alt.stance}, {alt.status}): {why}")
+    say("")
+
+
+def top_alternatives(advice: Recommendation) -> list[Any]:
+    """The best-ranked alternatives; excluded ones only when nothing else is left."""
+    ranked = [alt for alt in advice.alternatives if alt.status == "ranked"]
+    return (ranked or advice.alternatives)[:TOP_ALTERNATIVES]
+
+
+def show_summary(
+    draft: Draft,
+    answers: Answers,
+    final: Recommendation,
+    catalog: Catalog,
+    fields: Iterable[ExtraField],
+) -> None:
+    say("")
+    say("Summary")
+    for line in summary_lines(draft, answers, final, catalog, fields):
+        say(f"  {line}")
+    say("")
+
+
+def summary_lines(
+    draft: Draft,
+    answers: Answers,
+    final: Recommendation,
+    catalog: Catalog,
+    fields: Iterable[ExtraField],
+) -> list[str]:
+    def mark(key: str) -> str:
+        return f" ({PREFILL_SOURCE})" if key in draft.prefilled else ""
+
+    lines = [
+        f"title: {answers.title}{mark('title')}",
+        f"context: {answers.context or '-'}{mark('context')}",
+        f"deciders: {', '.join(answers.deciders) or '-'}{mark('deciders')}",
+    ]
+    for question in catalog.questions:
+        value = getattr(answers.facts, question.fact.value)
+        if value is not None:
+            key = f"facts.{question.fact.value}"
+            lines.append(f"{question.fact.value}: {describe_value(value)}{mark(key)}")
+    for extra in fields:
+        if extra.name in answers.fields:
+            key = f"fields.{extra.name}"
+            lines.append(f"{extra.name}: {describe_value(answers.fields[extra.name])}{mark(key)}")
+    lines.append(f"mechanism: {final.name} ({final.mechanism}){mark('choice')}")
+    if final.override:
+        lines.append(f"  instead of the recommended {final.recommended}")
+        lines.append(f"justification: {answers.justification}{mark('justification')}")
+    return lines
+
+
+def describe_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(getattr(value, "value", value))

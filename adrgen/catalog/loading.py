@@ -1,0 +1,232 @@
+"""Load a catalog folder into a validated `Catalog`, reporting every problem as file:line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from adrgen import resources
+from adrgen.errors import AdrgenError, ValidationProblems, location
+from adrgen.files.safe_yaml import LineMap, load_file
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from adrgen.catalog.models import Catalog
+
+META_FILE = "catalog.yaml"
+MECHANISMS_DIR = "mechanisms"
+# file name -> (top-level key, name of the model of each item in adrgen.catalog.models)
+LIST_FILES: dict[str, tuple[str, str]] = {
+    "situations.yaml": ("situations", "Situation"),
+    "checklist.yaml": ("checklist", "ChecklistItem"),
+    "failure-modes.yaml": ("failure_modes", "FailureMode"),
+    "rules.yaml": ("rules", "Rule"),
+    "questions.yaml": ("questions", "FactQuestion"),
+}
+
+
+@dataclass
+class _Where:
+    """Where an entry came from, so cross-reference problems can name file and line."""
+
+    path: Path
+    lines: LineMap
+    prefix: tuple[Any, ...]
+
+    def at(self, *sub: Any) -> str:
+        return location(self.path, self.lines.line_of((*self.prefix, *sub)))
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def load(self, path: Path) -> tuple[Any, LineMap] | None:
+        try:
+            data, lines = load_file(path)
+        except AdrgenError as exc:
+            self.problems.append(exc.message)
+            return None
+        if data is None:
+            self.problems.append(f"{location(path, 1)}: file is empty")
+            return None
+        return data, lines
+
+    def validate(self, model: type[BaseModel], data: Any, where: _Where) -> Any:
+        from pydantic import ValidationError
+
+        from adrgen.validation import describe_errors
+
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            self.problems.extend(describe_errors(exc, where.path, where.lines, where.prefix))
+            return None
+
+
+def _catalog_folder(directory: Path | None) -> Path:
+    directory = Path(directory) if directory else resources.catalog_dir()
+    if not directory.is_dir():
+        raise AdrgenError(f"{directory}: catalog folder not found")
+    return directory
+
+
+def _validated_and_cached(directory: Path) -> Catalog:
+    from adrgen.catalog import cache as catalog_cache
+
+    catalog = validate_catalog(directory)
+    catalog_cache.save(directory, catalog)
+    return catalog
+
+
+def load_catalog(directory: Path | None = None) -> Catalog:
+    """Load and validate a catalog folder (the shipped one by default).
+
+    A folder whose files are unchanged since they were last validated comes from the
+    catalog cache (see adrgen.catalog.cache).
+    """
+    from adrgen.catalog import cache as catalog_cache
+
+    directory = _catalog_folder(directory)
+    cached = catalog_cache.load(directory)
+    return cached if cached is not None else _validated_and_cached(directory)
+
+
+def validate_catalog(directory: Path) -> Catalog:
+    """Read every catalog file and validate it; every problem is reported, file:line."""
+    from adrgen.catalog import models
+
+    collector = _Collector()
+    where: dict[tuple[str, str], _Where] = {}
+
+    meta = None
+    meta_path = directory / META_FILE
+    loaded = collector.load(meta_path)
+    if loaded:
+        meta = collector.validate(models.CatalogMeta, loaded[0], _Where(meta_path, loaded[1], ()))
+        if meta:
+            where[("meta", "")] = _Where(meta_path, loaded[1], ())
+
+    mechanisms: list[models.Mechanism] = []
+    mech_dir = directory / MECHANISMS_DIR
+    mech_files = sorted(mech_dir.glob("*.yaml")) if mech_dir.is_dir() else []
+    if not mech_files:
+        collector.problems.append(f"{mech_dir}: no mechanism files (*.yaml)")
+    for path in mech_files:
+        loaded = collector.load(path)
+        if not loaded:
+            continue
+        spot = _Where(path, loaded[1], ())
+        mechanism = collector.validate(models.Mechanism, loaded[0], spot)
+        if mechanism:
+            if path.stem != mechanism.id:
+                collector.problems.append(
+                    f"{spot.at('id')}: id: {mechanism.id!r} does not match the file name {path.name}"
+                )
+            mechanisms.append(mechanism)
+            where.setdefault(("mechanism", mechanism.id), spot)
+
+    lists: dict[str, list[Any]] = {}
+    for filename, (key, model_name) in LIST_FILES.items():
+        lists[key] = []
+        path = directory / filename
+        loaded = collector.load(path)
+        if not loaded:
+            continue
+        data, lines = loaded
+        if not isinstance(data, dict) or set(data) != {key}:
+            collector.problems.append(
+                f"{location(path, lines.line_of(()))}: expected one top-level key `{key}:`"
+            )
+            continue
+        items = data[key]
+        if not isinstance(items, list):
+            collector.problems.append(
+                f"{location(path, lines.line_of((key,)))}: {key}: expected a list"
+            )
+            continue
+        for index, item in enumerate(items):
+            spot = _Where(path, lines, (key, index))
+            entry = collector.validate(getattr(models, model_name), item, spot)
+            if entry is not None:
+                lists[key].append(entry)
+                where.setdefault((key, getattr(entry, "id", getattr(entry, "fact", ""))), spot)
+
+    if collector.problems:
+        raise ValidationProblems(collector.problems)
+    catalog = models.Catalog(meta=meta, mechanisms=mechanisms, **lists)
+    problems = reference_problems(catalog, where)
+    if problems:
+        raise ValidationProblems(problems)
+    return catalog
+
+
+def reference_problems(
+    catalog: Catalog, where: dict[tuple[str, str], _Where] | None = None
+) -> list[str]:
+    """Duplicate ids and references that do not resolve, one line each."""
+    where = where or {}
+    problems: list[str] = []
+
+    def at(kind: str, entry_id: str, *sub: Any) -> str:
+        spot = where.get((kind, entry_id))
+        return spot.at(*sub) if spot else f"catalog: {kind} {entry_id}"
+
+    def unique(kind: str, ids: list[str]) -> None:
+        seen: set[str] = set()
+        for entry_id in ids:
+            if entry_id in seen:
+                problems.append(f"{at(kind, entry_id, 'id')}: id: duplicate {kind} id {entry_id!r}")
+            seen.add(entry_id)
+
+    mechanism_ids = {m.id for m in catalog.mechanisms}
+    unique("mechanism", [m.id for m in catalog.mechanisms])
+    unique("situations", [s.id for s in catalog.situations])
+    unique("checklist", [c.id for c in catalog.checklist])
+    unique("failure_modes", [f.id for f in catalog.failure_modes])
+    unique("rules", [r.id for r in catalog.rules])
+    unique("questions", [q.fact for q in catalog.questions])
+
+    failure_ids = {f.id for f in catalog.failure_modes}
+    ids_by_kind = {
+        "mechanism": mechanism_ids,
+        "situation": {s.id for s in catalog.situations},
+        "checklist": {c.id for c in catalog.checklist},
+        "failure-mode": failure_ids,
+        "guidance": {g.id for g in catalog.meta.guidance},
+    }
+
+    def resolve(
+        target: set[str], kind: str, owner: tuple[str, str], field: str, refs: list[str]
+    ) -> None:
+        for index, ref in enumerate(refs):
+            if ref not in target:
+                problems.append(f"{at(*owner, field, index)}: {field}: unknown {kind} {ref!r}")
+
+    for m in catalog.mechanisms:
+        resolve(failure_ids, "failure mode", ("mechanism", m.id), "failure_modes", m.failure_modes)
+    for s in catalog.situations:
+        for field in ("accepts", "first_choice", "avoids"):
+            resolve(mechanism_ids, "mechanism", ("situations", s.id), field, getattr(s, field))
+    for f in catalog.failure_modes:
+        resolve(mechanism_ids, "mechanism", ("failure_modes", f.id), "warns_about", f.warns_about)
+    for r in catalog.rules:
+        for index, cite in enumerate(r.cites):
+            kind, _, ref = cite.partition(":")
+            if ref not in ids_by_kind[kind]:
+                problems.append(
+                    f"{at('rules', r.id, 'cites', index)}: cites: unknown {kind} {ref!r}"
+                )
+    for q in catalog.questions:
+        if q.checklist and q.checklist not in ids_by_kind["checklist"]:
+            problems.append(
+                f"{at('questions', q.fact, 'checklist')}: checklist: unknown item {q.checklist!r}"
+            )
+    for index, example in enumerate(catalog.meta.tooling_examples):
+        for ref in example.mechanisms:
+            if ref not in mechanism_ids:
+                spot = at("meta", "", "tooling_examples", index, "mechanisms")
+                problems.append(f"{spot}: tooling_examples.mechanisms: unknown mechanism {ref!r}")
+    return problems

@@ -1,0 +1,116 @@
+"""A team's `.adrgen.yaml`, read and validated (pydantic: only when a team has one)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError
+
+from adrgen.config import DEFAULT_RECORDS, DEFAULT_TEMPLATE
+from adrgen.errors import ValidationProblems, location
+from adrgen.files.safe_yaml import LineMap, load_file
+from adrgen.validation import Strict, describe_errors
+from adrgen.vocabulary import FIELD_NAME_PATTERN, TEMPLATE_NAME_PATTERN
+
+
+class ExtraField(Strict):
+    """A record field a team adds: asked in the interview, kept in the front matter."""
+
+    name: str = Field(pattern=FIELD_NAME_PATTERN)
+    prompt: str
+    help: str = ""
+    type: Literal["text", "bool", "int", "choice"] = "text"
+    choices: list[str] = []
+    required: bool = False
+    default: str | int | bool | None = None
+
+
+class TeamConfig(Strict):
+    team: str | None = None
+    records: str = Field(DEFAULT_RECORDS, min_length=1)
+    template: str = Field(DEFAULT_TEMPLATE, pattern=TEMPLATE_NAME_PATTERN)
+    templates: str | None = None
+    catalog: str | None = None
+    overlay: str | None = None
+    fields: list[ExtraField] = []
+
+
+def load_config(path: Path) -> TeamConfig:
+    """Read and validate a team config; every problem is one `file:line: key: problem` line."""
+    data, lines = load_file(path)
+    if data is None:
+        return TeamConfig()  # an empty (or all-comment) file means every default
+    try:
+        config = TeamConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = [_say_which_name(p) for p in describe_errors(exc, path, lines)]
+        raise ValidationProblems(problems) from None
+    problems = _field_problems(config, path, lines)
+    if problems:
+        raise ValidationProblems(problems)
+    return config
+
+
+_GENERIC_NAME_PROBLEM = "is not a valid identifier (lower-case letters, digits and dashes)"
+_NAME_PROBLEMS = {
+    "template": "is not a template name (a file name without .md.j2: letters, digits, '.', '_', '-')",
+    "name": "is not a field name (lower-case letters, digits and '_', starting with a letter)",
+}
+
+_NAMED_FIELD = re.compile(r":\d+: (?:fields\.\d+\.)?(template|name): ")
+
+
+def _say_which_name(problem: str) -> str:
+    """The catalog's wording for a bad id, made right for template and field names."""
+    named = _NAMED_FIELD.search(problem)
+    if not problem.endswith(_GENERIC_NAME_PROBLEM) or not named:
+        return problem
+    better = _NAME_PROBLEMS[named.group(1)]
+    return problem.removesuffix(_GENERIC_NAME_PROBLEM) + better
+
+
+def _field_problems(config: TeamConfig, path: Path, lines: LineMap) -> list[str]:
+    """What the models cannot check alone: unique field names, choices that can be chosen."""
+    problems: list[str] = []
+    if ".." in config.template:
+        problems.append(
+            f"{location(path, lines.line_of(('template',)))}: template: "
+            f"{config.template!r} {_NAME_PROBLEMS['template']}"
+        )
+    if config.templates is not None and not _inside(path.parent, config.templates):
+        problems.append(
+            f"{location(path, lines.line_of(('templates',)))}: templates: "
+            f"{config.templates!r} leads outside the team folder {path.parent}; templates are "
+            "code, so a config file may only name a folder inside it (to use one from "
+            "elsewhere, pass --templates DIR)"
+        )
+    seen: set[str] = set()
+    for index, extra in enumerate(config.fields):
+
+        def at(key: str, index: int = index) -> str:
+            return f"{location(path, lines.line_of(('fields', index, key)))}: fields.{index}.{key}"
+
+        if extra.name in seen:
+            problems.append(f"{at('name')}: {extra.name!r} is defined twice")
+        seen.add(extra.name)
+        if extra.type == "choice" and not extra.choices:
+            problems.append(f"{at('choices')}: a choice field needs at least one choice")
+        if extra.type != "choice" and extra.choices:
+            problems.append(f"{at('choices')}: only a field of type choice has choices")
+        if (
+            extra.type == "choice"
+            and extra.default is not None
+            and extra.default not in extra.choices
+        ):
+            problems.append(f"{at('default')}: {extra.default!r} is not one of the choices")
+    return problems
+
+
+def _inside(folder: Path, value: str) -> bool:
+    """Whether `value`, relative to `folder`, stays inside it once `..` and symlinks resolve."""
+    try:
+        return (folder / value).resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return False

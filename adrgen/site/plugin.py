@@ -1,0 +1,448 @@
+"""The mkdocs plugin: publishes the IPC catalog and decision records in any mkdocs site.
+
+    plugins:
+      - search
+      - tags
+      - adrgen:
+          catalog: ../catalog            # default: the team's (.adrgen.yaml) or the shipped one
+          records: [../docs/decisions]   # one or more folders; {name: folder} names one
+          overlay: ../.adrgen/overlay.yaml
+          templates: ../templates        # a team's templates; its site/ folder is tried first
+
+Paths are relative to mkdocs.yml. This module, `adrgen.site.speedups.convert_ahead` and
+`adrgen.site.speedups.render_ahead` (which convert pages, and put record pages through the theme,
+on every core) and `adrgen.site.speedups.in_place` (which writes a build over the last one) are the
+plugin's only mkdocs code: the pages themselves come from
+`adrgen.site.pages`, a plain function, and are added here as generated files, so nothing is
+written into the docs folder.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import nest_paths
+
+from adrgen import resources
+from adrgen.errors import AdrgenError
+from adrgen.site.pages import STYLESHEET, Site, SiteOptions, build_site
+from adrgen.site.safe_markdown import SafeMarkdown
+
+log = get_plugin_logger(__name__)
+
+# what the generated pages are written with: badges and anchors (attr_list), the summary
+# and warning boxes (admonition) and mermaid diagrams (superfences' custom fence)
+NEEDED_EXTENSIONS = ("attr_list", "admonition", "pymdownx.superfences")
+MERMAID_FENCE = "mermaid"
+
+
+RECORDS_OVERRIDE = "ADRGEN_SITE_RECORDS"
+
+TAGS_PLUGIN = frozenset({"material.plugins.tags"})
+
+# mkdocs-material's page with the parts every record page of a folder shares rendered once
+# (see the template)
+RECORD_THEME_TEMPLATE = "adrgen-record.html"
+
+
+class AdrgenConfig(base.Config):
+    catalog = c.Optional(c.Type(str))
+    records = c.ListOfItems(c.Type((str, dict)), default=[])
+    overlay = c.Optional(c.Type(str))
+    templates = c.Optional(c.Type(str))
+    catalog_nav_title = c.Type(str, default="IPC catalog")
+    decisions_nav_title = c.Type(str, default="Decisions")
+    page_size = c.Type(int, default=100)
+    graph_limit = c.Type(int, default=40)
+    mechanism_recent = c.Type(int, default=20)
+
+
+class AdrgenPlugin(BasePlugin[AdrgenConfig]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.safe = SafeMarkdown()
+        self.safe_pages: set[str] = set()
+        self.record_pages: set[str] = set()
+        self.generated_pages: set[str] = set()
+        self.watched: list[Path] = []
+        self.shared = SharedFragments()
+        # record pages kept between the builds of one `serve`: unchanged ones are not redone
+        self.kept_pages: dict[tuple, str] = {}
+
+    # --- configuration ----------------------------------------------------------------
+    # `mkdocs serve --dirty`: pages are staged as files, rewritten only when their text
+    # changes, so mkdocs rebuilds just the pages an edit touched
+    staging: Path | None = None
+    staged: dict[str, str]  # what each staged file holds
+
+    # `build` converts the generated pages out of the nav ahead, on every core
+    # (adrgen.site.speedups.convert_ahead); a full build (not --dirty) also renders the record pages
+    # into the theme's page ahead (adrgen.site.speedups.render_ahead) and writes over the last
+    # build rather than emptying the site folder first (adrgen.site.speedups.in_place)
+    convert_ahead: bool = False
+    full_build: bool = False
+    render_ahead: Any = None
+    nav: Any = None
+    over_last_build: Any = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.convert_ahead = command in ("build", "gh-deploy")
+        # a dirty build skips the pages whose output is newer than their source
+        self.full_build = self.convert_ahead and not dirty
+        if command == "serve" and dirty and self.staging is None:
+            import tempfile
+
+            self.staging = Path(tempfile.mkdtemp(prefix="adrgen-pages-"))
+            self.staged = {}
+
+    def on_shutdown(self) -> None:
+        self._close_render_ahead()
+        self._end_over_last_build(built=False)
+        if self.staging is not None:
+            import shutil
+
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
+    def _page_file(self, config: Any, path: str, markdown: str, inclusion: Any) -> File:
+        if self.staging is None:
+            return File.generated(config, path, content=markdown, inclusion=inclusion)
+        staged = self.staging / path
+        if self.staged.get(path) != markdown or not staged.is_file():
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_text(markdown, encoding="utf-8")
+            self.staged[path] = markdown
+        return File.generated(config, path, abs_src_path=str(staged), inclusion=inclusion)
+
+    def on_config(self, config: Any) -> Any:
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        try:
+            self._resolve(base_dir)
+            self.catalog = self._load_catalog()
+        except AdrgenError as exc:
+            raise PluginError(f"adrgen: {exc.message}") from None
+        _ensure_extensions(config)
+        # last, so that it can take out the raw-HTML handlers other extensions registered
+        config.markdown_extensions.append(self.safe)
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        self.record_template = None
+        if config.theme.name == "material":
+            # last: a site's own templates (custom_dir) come first
+            config.theme.dirs.append(str(resources.templates_dir() / "site" / "theme"))
+            self.record_template = RECORD_THEME_TEMPLATE
+        return config
+
+    def _resolve(self, base_dir: Path) -> None:
+        from adrgen.config.workspace import resolve_workspace
+
+        def path(value: str | None) -> Path | None:
+            return (base_dir / value).resolve() if value else None
+
+        team = resolve_workspace(cwd=base_dir)  # a team's .adrgen.yaml fills in the defaults
+        self.catalog_dir = path(self.config.catalog) or team.catalog_dir
+        self.overlay_path = path(self.config.overlay) or team.overlay_path
+        self.templates_dir = path(self.config.templates) or team.templates_dir
+        self.record_dirs: list[Path] = []
+        self.record_names: list[str | None] = []
+        # `adrgen site build --records DIR` publishes other folders than the config names
+        override = os.environ.get(RECORDS_OVERRIDE)
+        items = override.split(os.pathsep) if override else self.config.records
+        for item in items or [str(team.records_dir)]:
+            if isinstance(item, dict):
+                if len(item) != 1:
+                    raise AdrgenError(
+                        f"records: an entry is a folder, or one `name: folder` pair, not {item!r}"
+                    )
+                ((name, folder),) = item.items()
+                self.record_names.append(str(name))
+                self.record_dirs.append(path(str(folder)))
+            else:
+                self.record_names.append(None)
+                self.record_dirs.append(path(item))
+        for folder in self.record_dirs:
+            if not folder.is_dir():
+                raise AdrgenError(f"records: {folder}: record folder not found")
+        if self.templates_dir is not None and not self.templates_dir.is_dir():
+            raise AdrgenError(f"templates: {self.templates_dir}: folder not found")
+        self.watched = [self.catalog_dir, *self.record_dirs]
+        if self.overlay_path is not None:
+            self.watched.append(self.overlay_path)
+
+    def _load_catalog(self):
+        from adrgen.catalog.loading import load_catalog
+
+        catalog = load_catalog(self.catalog_dir)
+        if self.overlay_path is not None:
+            from adrgen.catalog.overlay import apply_overlay
+
+            catalog = apply_overlay(catalog, self.overlay_path)
+        return catalog
+
+    @event_priority(-100)  # last: mkdocs empties the site folder right after this event
+    def on_pre_build(self, config: Any) -> None:
+        self._end_over_last_build(built=False)
+        # a dirty build and a server's keep mkdocs' own ways with the site folder
+        if not self.full_build:
+            return
+        from adrgen.site.speedups import in_place as site_in_place
+
+        if site_in_place.plugins_allow_it(config):
+            self.over_last_build = site_in_place.OverLastBuild.begin(config.site_dir)
+        else:  # another plugin might read the folder: emptied, links removed not followed
+            site_in_place.empty_folder(config.site_dir)
+
+    def _end_over_last_build(self, built: bool) -> None:
+        if self.over_last_build is not None:
+            self.over_last_build.end(built)
+            self.over_last_build = None
+
+    # --- pages ------------------------------------------------------------------------
+    def on_files(self, files: Files, config: Any) -> Files:
+        from adrgen.site.record_pages import load_sources
+
+        options = SiteOptions(
+            catalog_title=self.config.catalog_nav_title,
+            decisions_title=self.config.decisions_nav_title,
+            page_size=self.config.page_size,
+            graph_limit=self.config.graph_limit,
+            mechanism_recent=self.config.mechanism_recent,
+            templates_dir=self.templates_dir,
+        )
+        try:
+            sources = load_sources(self.record_dirs, self.record_names)
+            site = build_site(self.catalog, sources, options, self.kept_pages)
+        except AdrgenError as exc:
+            raise PluginError(f"adrgen: {exc.message}") from None
+        for notice in site.notices:
+            # INFO, not WARNING: a record another tool wrote must not fail a --strict build
+            log.info(notice)
+
+        own_pages = [
+            f.src_uri for f in files.documentation_pages(inclusion=InclusionLevel.is_in_nav)
+        ]
+        for path, markdown in site.pages.items():
+            if files.get_file_from_path(path) is not None:
+                log.info(f"{path}: the docs folder has this page; it is used instead")
+                continue
+            inclusion = (
+                InclusionLevel.INCLUDED if path in site.in_nav else InclusionLevel.NOT_IN_NAV
+            )
+            files.append(self._page_file(config, path, markdown, inclusion))
+        for path, source in site.files.items():
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, abs_src_path=str(source)))
+        if files.get_file_from_path(STYLESHEET) is None:
+            files.append(File.generated(config, STYLESHEET, content=site.stylesheet))
+        self.generated_pages = set(site.pages)
+        self.safe_pages = self.generated_pages - site.raw_html_pages
+        self.record_pages = site.record_pages
+        _extend_nav(config, site, own_pages)
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        # the page's markdown converter is made right after this event: it picks the policy up
+        generated = page.file.generated_by is not None
+        self.safe.active = generated and page.file.src_uri in self.safe_pages
+        if generated and self.record_template and page.file.src_uri in self.record_pages:
+            page.meta.setdefault("template", self.record_template)
+        return markdown
+
+    @event_priority(-100)  # last: the nav as the build will use it
+    def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
+        self.nav = nav
+        self.shared.reset(nav.pages)
+        if self.over_last_build is not None:
+            # before any file is written (the tags plugin writes its export at `env`)
+            self.over_last_build.clear_the_way(_files_written(files, config))
+        if self.convert_ahead:
+            from adrgen.site.speedups.convert_ahead import convert_ahead
+
+            generated = [
+                file
+                for file in files.documentation_pages()
+                if file.src_uri in self.generated_pages and id(file.page) not in self.shared.in_nav
+            ]
+            # the listings (a hundred rows each) first, so that no worker is left with
+            # the longest pages at the end
+            generated.sort(key=lambda file: file.src_uri in self.record_pages)
+            convert_ahead(generated, config, files)
+        return nav
+
+    @event_priority(-100)  # last: the workers rendering ahead see every plugin's changes
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        env.globals["adrgen_shared"] = self.shared
+        env.globals["adrgen_untitled"] = UntitledPage
+        env.globals["adrgen_rendered_ahead"] = self._rendered_ahead
+        env.globals["adrgen_rendered_output"] = self._rendered_output
+        if env.bytecode_cache is None:
+            # mkdocs compiles the theme's templates on every build: half of a rebuild
+            # when one record changed
+            from adrgen.templating.cache import compiled_templates_cache
+
+            env.bytecode_cache = compiled_templates_cache(
+                env, "theme-templates", ("mkdocs", "mkdocs-material")
+            )
+        self._close_render_ahead()
+        if self.full_build and self._record_template_is_own(env):
+            from adrgen.site.speedups.render_ahead import RenderAhead
+
+            pages = [
+                file.page
+                for file in files.documentation_pages()
+                if file.src_uri in self.record_pages
+                and id(file.page) not in self.shared.in_nav
+                and file.page.meta.get("template") == self.record_template
+            ]
+            self.render_ahead = RenderAhead.start(pages, config, self.nav, env, files)
+        return env
+
+    def _record_template_is_own(self, env: Any) -> bool:
+        """A site's own `adrgen-record.html` may not take pages rendered ahead."""
+        if self.record_template is None:
+            return False
+        own = resources.templates_dir() / "site" / "theme" / self.record_template
+        return env.get_template(self.record_template).filename == str(own)
+
+    def _rendered_ahead(self, page: Any) -> str | None:
+        """The template printing a worker's rendering of this page, if there is one."""
+        if self.render_ahead is None:
+            return None
+        return self.render_ahead.template_for(page)
+
+    def _rendered_output(self, page: Any) -> Any:
+        from markupsafe import Markup
+
+        return Markup(self.render_ahead.output(page))
+
+    def _close_render_ahead(self) -> None:
+        if self.render_ahead is not None:
+            self.render_ahead.close()
+            self.render_ahead = None
+
+    @event_priority(-100)  # last: after every other plugin wrote its files
+    def on_post_build(self, config: Any) -> None:
+        self._close_render_ahead()
+        self._end_over_last_build(built=True)
+
+    def on_build_error(self, error: Exception) -> None:
+        self._close_render_ahead()
+        self._end_over_last_build(built=False)
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        for path in self.watched:
+            server.watch(str(path))
+        return server
+
+
+class SharedFragments:
+    """Theme fragments that are the same on every page of a folder, rendered once.
+
+    A template calls `{% call adrgen_shared(name, page, ...) %}...{% endcall %}`: the body
+    is rendered for the first page of each folder and reused for the others. A page in the
+    navigation is always rendered afresh (the navigation marks it as the current page).
+    Runs of white space are collapsed: the fragments hold no preformatted text.
+    """
+
+    def __init__(self) -> None:
+        self.in_nav: set[int] = set()  # ids: pages are not hashable
+        self.fragments: dict[tuple, Any] = {}
+
+    def reset(self, nav_pages: list[Any]) -> None:
+        self.in_nav = {id(page) for page in nav_pages}
+        self.fragments = {}
+
+    def __call__(
+        self, name: str, page: Any, *variant: Any, caller: Any, titled: bool = False
+    ) -> Any:
+        """With `titled`, the body is rendered for `adrgen_untitled(page)` and the page's
+        title goes where that one's placeholder is."""
+        from markupsafe import Markup
+
+        if id(page) in self.in_nav:
+            fragment = str(caller())
+        else:
+            key = (name, posixpath.dirname(page.url.rstrip("/")), *variant)
+            fragment = self.fragments.get(key)
+            if fragment is None:
+                fragment = self.fragments[key] = _WHITE_SPACE.sub(" ", str(caller()))
+        if titled:
+            fragment = fragment.replace(_TITLE_PLACEHOLDER, _theme_title(page))
+        return Markup(fragment)
+
+
+_WHITE_SPACE = re.compile(r"\s+")
+_TITLE_PLACEHOLDER = "\x00adrgen-page-title\x00"
+
+
+def _theme_title(page: Any) -> str:
+    """The page's title as the theme's header prints it."""
+    if page.meta and page.meta.get("title"):
+        return str(page.meta["title"])
+    return str(page.title)
+
+
+class UntitledPage:
+    """A page whose title is a placeholder, for the fragments `SharedFragments` titles."""
+
+    def __init__(self, page: Any):
+        self._page = page
+        self.meta = {**(page.meta or {}), "title": _TITLE_PLACEHOLDER}
+        self.title = _TITLE_PLACEHOLDER
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._page, name)
+
+
+def _files_written(files: Files, config: Any) -> list[str]:
+    """The files a build writes that are known before it writes any: the site's files, and
+    the tags plugin's export (written without mkdocs' helpers)."""
+    from adrgen.site.speedups.convert_ahead import all_from
+
+    paths = [file.abs_dest_path for file in files if file.inclusion.is_included()]
+    for plugin in config.plugins.values():
+        if all_from(TAGS_PLUGIN, [type(plugin)]) and plugin.config.get("export"):
+            paths.append(os.path.normpath(os.path.join(config.site_dir, plugin.config.export_file)))
+    return paths
+
+
+def _ensure_extensions(config: Any) -> None:
+    """Turn on what the generated pages need, keeping any settings the site already has."""
+    from pymdownx.superfences import fence_code_format
+
+    for name in NEEDED_EXTENSIONS:
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    fences = superfences.setdefault("custom_fences", [])
+    if not any(f.get("name") == MERMAID_FENCE for f in fences):
+        fences.append({"name": MERMAID_FENCE, "class": "mermaid", "format": fence_code_format})
+
+
+def _extend_nav(config: Any, site: Site, own_pages: list[str]) -> None:
+    """The catalog and decision sections join the site's nav, unless it already places them."""
+    if config.nav is None:
+        # mkdocs would list the docs folder's pages; keep that and add the sections after it
+        config.nav = [*nest_paths(own_pages), *site.nav]
+        return
+    if not any(path in site.in_nav for path in _nav_paths(config.nav)):
+        config.nav = [*config.nav, *site.nav]
+
+
+def _nav_paths(nav: Any) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, list):
+        return [p for item in nav for p in _nav_paths(item)]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in _nav_paths(value)]
+    return []

@@ -1,0 +1,126 @@
+"""Escape text so that it reads as the same words in markdown and can never become structure.
+
+Records are read raw on GitHub and rendered on the team site (Python-Markdown with mkdocs'
+`tables`, `attr_list`, `admonition` and friends). Text a person typed, and text from the
+catalog, must stay text there: no heading, fence, front-matter `---`, table, link, attribute
+list or raw HTML may come out of it. Backslash escapes are used where both CommonMark and
+Python-Markdown honour them (they read best in the raw file); character references where
+one of them does not (`=`, `?`, `~`); and HTML's `<`, `>` always become `&lt;`, `&gt;`.
+
+- `inline(text)`: one line (titles, names, list items): newlines collapse to spaces.
+- `block(text)`: several lines (the context, a justification): lines and blank lines stay,
+  each line is neutralised so it cannot open a block of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from adrgen.files.cleaning import clean_text
+
+# characters that change meaning anywhere in a line; both markdown flavours accept `\x` for them
+_SPECIAL = re.compile(r"([\\`*_{}\[\]#|])")
+# `&` only matters where it would start a character reference (`&lt;`); "R&D" stays as typed
+_ENTITY_START = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+# a line made only of `-` or `=` (and spaces) is a setext underline, a rule or front matter
+_UNDERLINE = re.compile(r"^[-=][-= \t]*$")
+# three or more `*`, `_` or `-` (escaped or not, spaced or not) make a thematic break
+_RULE = re.compile(r"^([*_-])([ \t]*\1){2,}[ \t]*$")
+# `1. ` or `1) ` opens an ordered list, which would renumber the user's number; `1.0` does not
+_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)")
+
+
+def _escape_characters(text: str) -> str:
+    text = _SPECIAL.sub(r"\\\1", text)
+    text = _ENTITY_START.sub("&amp;", text)
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+_BULLET = re.compile(r"^([-+]|\\\*)([ \t]+|$)")
+
+
+def _neutralise_line_start(line: str, *, keep_lists: bool = False) -> str:
+    """Keep a line from opening a block: heading, fence, rule, admonition, quote, list.
+
+    With `keep_lists`, a line that starts a list item stays one (lists cannot leave the
+    section they are in), and the item's own text is neutralised in turn.
+    """
+    stripped = line.lstrip(" ")
+    indent = line[: len(line) - len(stripped)]
+    if not stripped:
+        return line
+    if _UNDERLINE.match(stripped):
+        first = "&#61;" if stripped[0] == "=" else "\\-"
+        return indent + first + stripped[1:]
+    if _RULE.match(stripped.replace("\\", "")):
+        return line  # `*` and `_` are escaped already; a `-` rule was handled above
+    bullet = _BULLET.match(stripped)
+    ordered = _ORDERED.match(stripped)
+    if bullet or ordered:
+        marker = bullet.group(0) if bullet else ordered.group(0)
+        rest = stripped[len(marker) :]
+        if keep_lists:
+            marker = marker.replace("\\*", "*")
+            return indent + marker + _neutralise_line_start(rest, keep_lists=True)
+        if bullet:
+            escaped = marker if marker.startswith("\\") else "\\" + marker
+        else:
+            escaped = ordered.group(1) + "\\" + ordered.group(2)
+        return indent + escaped + rest
+    head = stripped[0]
+    if head == "~":
+        return indent + "&#126;" + stripped[1:]  # `~~~` fences
+    if head == "!":
+        return indent + "\\" + stripped  # `!!! note` admonitions
+    if head == "?":
+        return indent + "&#63;" + stripped[1:]  # `??? note` collapsible blocks
+    if head == ":":
+        return indent + "&#58;" + stripped[1:]  # definition lists
+    return line
+
+
+def inline(text: object) -> str:
+    """One line of markdown that shows `text` as written (whitespace collapsed)."""
+    if text is None:
+        return ""
+    value = clean_text(str(text), single_line=True)
+    return _neutralise_line_start(_escape_characters(value))
+
+
+def block(text: object) -> str:
+    """Markdown lines that show `text` as written, line by line; never a block of their own."""
+    if text is None:
+        return ""
+    value = clean_text(str(text)).replace("\t", "    ")
+    lines = [
+        _neutralise_line_start(_escape_characters(line.rstrip()), keep_lists=True)
+        for line in value.split("\n")
+    ]
+    # more than one blank line in a row means nothing in markdown; keep the text compact
+    out: list[str] = []
+    for line in lines:
+        if not line.strip() and out and not out[-1].strip():
+            continue
+        out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+_IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9_:.-]*$")
+
+
+def escape_all(
+    value: object, raw_keys: frozenset[str] = frozenset(), *, raw: bool = False
+) -> object:
+    """Every string inside plain data escaped with `inline`, except identifiers under `raw_keys`.
+
+    Identifiers (`same_host`, `unix-sockets`, `failure-mode:x`) stay as they are so templates
+    can compare them; they hold nothing markdown would read as structure. Text under those
+    keys (a situation's stance column, say) is still escaped.
+    """
+    if isinstance(value, str):
+        return value if raw and _IDENTIFIER.match(value) else inline(value)
+    if isinstance(value, dict):
+        return {key: escape_all(item, raw_keys, raw=key in raw_keys) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [escape_all(item, raw_keys, raw=raw) for item in value]
+    return value
