@@ -119,6 +119,10 @@ def main(argv: list[str] | None = None) -> None:
     Without `argv`, this call is the `adrgen` program itself (the console script, `python -m
     adrgen`) and the process ends when it returns.
     """
+    if argv is None:
+        # adrgen uses no pydantic plugins; without this, pydantic scans every installed
+        # package's entry points on first validation, which costs more than `adrgen recommend`
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         code = cli.main(args=argv, prog_name="adrgen", standalone_mode=False)
         sys.stdout.flush()

@@ -139,9 +139,9 @@ markdown_extensions:
 
 
 def build_in_process(config: Path, strict: bool = True) -> Path:
-    from adrgen.commands.site_cmd import build_site
+    from adrgen.site.build import build_with_mkdocs
 
-    return build_site(config, strict=strict)
+    return build_with_mkdocs(config, strict=strict)
 
 
 def mkdocs_subprocess(config: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:

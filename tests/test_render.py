@@ -12,11 +12,12 @@ from factsets import MADR_SECTIONS
 
 from adrgen.answers.loading import load_answers
 from adrgen.answers.model import Answers
-from adrgen.authoring.render import plain, record_context, render_template, template_folders
+from adrgen.authoring.context import record_context
 from adrgen.catalog.loading import load_catalog
 from adrgen.engine import recommend
 from adrgen.errors import AdrgenError
 from adrgen.templating import escape as mdescape
+from adrgen.templating.render import plain, render_template, template_folders
 from adrgen.templating.sandbox import RenderLimits, _memory_limit
 
 REPO = Path(__file__).resolve().parent.parent

@@ -17,7 +17,8 @@ from adrgen.errors import AdrgenError
 from adrgen.site.pages import SiteOptions, build_site, site_pages, write_pages
 from adrgen.site.record_pages import load_sources, source_names
 from adrgen.site.safe_markdown import SafeMarkdown, url_is_safe
-from adrgen.site.text import mermaid_label, text
+from adrgen.templating.escape import inline as text
+from adrgen.templating.escape import mermaid_label
 from tests.sitebuild import adrgen_record, generated_records
 
 
@@ -214,7 +215,7 @@ def test_titles_and_tags_are_inert_text(catalog, tmp_path) -> None:
 
 
 def test_text_escapes_markdown_and_html() -> None:
-    assert text("<b>&") == "&lt;b&gt;&amp;"
+    assert _render_safe(text("<b>&")) == "<p>&lt;b&gt;&amp;</p>"
     assert text("a|b *c* _d_ [e](f) {g}") == "a\\|b \\*c\\* \\_d\\_ \\[e\\](f) \\{g\\}"
     assert text("# heading") == "\\# heading" and text("1. item") == "1\\. item"
     assert text("2024-05-20") == "2024-05-20"

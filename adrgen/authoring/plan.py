@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adrgen.authoring.render import record_context, render_template, template_folders
+from adrgen.authoring.context import record_context
 from adrgen.engine import Recommendation, recommend
 from adrgen.errors import AdrgenError, AnswerProblem, ValidationProblems
 from adrgen.files.cleaning import clean_text
 from adrgen.files.safe_yaml import LineMap
 from adrgen.records.names import highest_number
 from adrgen.records.write import compose_record, write_record
+from adrgen.templating.render import render_template, template_folders
 from adrgen.templating.sandbox import RenderLimits
 
 if TYPE_CHECKING:

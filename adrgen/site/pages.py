@@ -53,7 +53,8 @@ from adrgen.site.record_pages import (
     prepare_bodies,
     relative_link,
 )
-from adrgen.site.text import code, css_class, entities, mermaid_label, prose, text, yaml_scalar
+from adrgen.templating.escape import code, css_class, entities, mermaid_label, prose, yaml_scalar
+from adrgen.templating.escape import inline as text
 from adrgen.templating.sandbox import (
     RecordEnvironment,
     RenderLimits,

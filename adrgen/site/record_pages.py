@@ -30,7 +30,8 @@ from adrgen.records.parse import (
     scan_records,
     split_front_matter,
 )
-from adrgen.site.text import css_class, text
+from adrgen.templating.escape import css_class
+from adrgen.templating.escape import inline as text
 
 DECISIONS = "decisions"
 # names of generated pages under decisions/ that a folder name must not shadow

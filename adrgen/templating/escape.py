@@ -1,4 +1,5 @@
-"""Escape text so that it reads as the same words in markdown and can never become structure.
+"""Escape text so that it reads as the same words in markdown and can never become structure:
+the one place adrgen decides how text other people wrote goes into markdown.
 
 Records are read raw on GitHub and rendered on the team site (Python-Markdown with mkdocs'
 `tables`, `attr_list`, `admonition` and friends). Text a person typed, and text from the
@@ -7,14 +8,25 @@ list or raw HTML may come out of it. Backslash escapes are used where both Commo
 Python-Markdown honour them (they read best in the raw file); character references where
 one of them does not (`=`, `?`, `~`); and HTML's `<`, `>` always become `&lt;`, `&gt;`.
 
-- `inline(text)`: one line (titles, names, list items): newlines collapse to spaces.
-- `block(text)`: several lines (the context, a justification): lines and blank lines stay,
-  each line is neutralised so it cannot open a block of its own.
+Two targets, one rule each:
+
+- **A record file** (read raw on GitHub and rendered on the site): `inline(text)` for one line
+  (titles, names, list items: newlines collapse to spaces), `block(text)` for several (the
+  context, a justification: lines and blank lines stay, each line neutralised so it cannot
+  open a block of its own).
+- **A generated site page** (Python-Markdown only, rendered under adrgen.site.safe_markdown):
+  a value goes in through `inline` too (the `text` filter of the site templates); catalog
+  prose meant as markdown through `prose`; the rest below are for the places a page puts
+  text that markdown does not read (front matter, HTML attributes, mermaid labels, classes).
 """
 
 from __future__ import annotations
 
+import html
+import json
 import re
+
+from markupsafe import Markup
 
 from adrgen.files.cleaning import clean_text
 
@@ -124,3 +136,60 @@ def escape_all(
     if isinstance(value, (list, tuple)):
         return [escape_all(item, raw_keys, raw=raw) for item in value]
     return value
+
+
+# --- the site's generated pages -------------------------------------------------------
+
+_MERMAID_UNSAFE = re.compile(r'["<>&#;`\\\[\]{}()|]')
+_CLASS_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def prose(value: object) -> Markup:
+    """Catalog prose that may use markdown (code spans, emphasis), kept on one line."""
+    if value is None:
+        return Markup("")
+    return Markup(" ".join(str(value).split()).replace("|", "\\|"))
+
+
+def entities(value: object) -> str:
+    """HTML-escaped text for places that templates of the theme print without escaping."""
+    return html.escape(" ".join(str(value).split()), quote=True)
+
+
+def yaml_scalar(value: object) -> str:
+    """A YAML (JSON) string scalar for a page's front matter."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def css_class(value: object) -> str:
+    """A class-name fragment from a status or stance: `Partly superseded` -> `partly-superseded`."""
+    return _CLASS_UNSAFE.sub("-", str(value).lower()).strip("-")[:40] or "unknown"
+
+
+def mermaid_label(value: object) -> str:
+    """Text for a quoted mermaid node label; mermaid's own `#name;` entities stand in."""
+    names = {
+        '"': "#quot;",
+        "<": "#lt;",
+        ">": "#gt;",
+        "&": "#amp;",
+        "#": "#35;",
+        ";": "#59;",
+        "`": "#96;",
+        "\\": "#92;",
+        "[": "#91;",
+        "]": "#93;",
+        "{": "#123;",
+        "}": "#125;",
+        "(": "#40;",
+        ")": "#41;",
+        "|": "#124;",
+    }
+    plain = " ".join(str(value).split())
+    return _MERMAID_UNSAFE.sub(lambda m: names[m.group(0)], plain)
+
+
+def code(value: object) -> Markup:
+    """A value as a code span; markdown shows a code span's text as it is."""
+    plain = " ".join(str(value).split()).replace("`", "'")
+    return Markup(f"`{plain}`")

@@ -15,9 +15,10 @@ import pytest
 
 from adrgen.answers.model import Answers
 from adrgen.authoring import plan as new_record
-from adrgen.authoring.render import make_environment, record_context, template_folders
+from adrgen.authoring.context import record_context
 from adrgen.catalog.loading import load_catalog
 from adrgen.engine import recommend
+from adrgen.templating.render import make_environment, template_folders
 from adrgen.templating.sandbox import RenderLimits
 
 from .harness import Team, assert_clear_error, assert_unchanged, snapshot
