@@ -386,7 +386,7 @@ _BARE_WORDS = {"and", "or", "adr", "adrs", "records", "record"}
 def _phrases_in(folded: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every relation phrase, as whole words, in lower-cased text."""
     found: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(folded))  # characters a longer phrase already took
     for phrase in _PHRASES_LONGEST_FIRST:
         start = folded.find(phrase)
         while start != -1:
@@ -394,9 +394,9 @@ def _phrases_in(folded: str) -> list[tuple[int, int, str]]:
             whole = (start == 0 or not folded[start - 1].isalpha()) and (
                 end == len(folded) or not folded[end].isalpha()
             )
-            if whole and not any(a < end and start < b for a, b in taken):
+            if whole and not any(taken[start:end]):
                 found.append((start, end, _RELATION_PHRASES[phrase]))
-                taken.append((start, end))
+                taken[start:end] = b"\x01" * (end - start)
             start = folded.find(phrase, end)
     return sorted(found)
 

@@ -8,7 +8,6 @@ half of either.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from adrgen.errors import AdrgenError
@@ -179,6 +178,23 @@ def link(directory: Path, a_ref: str, b_ref: str, kind: str) -> tuple[RecordInfo
     return a, b
 
 
+# front-matter lines that hold nothing but a record's file name, before the name
+_REFERENCE_LEADS = {"-", "target:", "- target:", "superseded_by:", "- superseded_by:"}
+
+
+def _rename_front_matter_references(text: str, old: str, new: str) -> str:
+    """`- 0012-x.md`, `target: 0012-x.md`, `superseded_by: 0012-x.md` now name `new`."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        value = line.rstrip(" \t\r")
+        if not value.endswith(old):
+            continue
+        lead = value[: len(value) - len(old)]
+        if " ".join(lead.split()) in _REFERENCE_LEADS:
+            lines[index] = f"{lead}{new}{line[len(value) :]}"
+    return "\n".join(lines)
+
+
 def _renumber_heading(text: str, record: RecordInfo, number: int) -> str:
     """`# 12. Title` (or `# 0012. Title`) on the record's title line states the new number."""
     lines = text.split("\n")
@@ -225,14 +241,7 @@ def renumber(directory: Path, ref: str) -> tuple[Path, Path]:
             other_text = read_text(other.path, max_bytes=MAX_RECORD_BYTES)
             updated = other_text.replace(f"]({old_name})", f"]({new_path.name})")
             updated = updated.replace(f"](./{old_name})", f"](./{new_path.name})")
-            # front-matter values naming it: `- 0012-x.md`, `target: 0012-x.md`, ...
-            updated = re.sub(
-                rf"^([ \t]*+(?:(?:-[ \t]++)?+(?:target|superseded_by):[ \t]*+|-[ \t]*+))"
-                rf"{re.escape(old_name)}[ \t]*+$",
-                lambda m: m.group(1) + new_path.name,
-                updated,
-                flags=re.MULTILINE,
-            )
+            updated = _rename_front_matter_references(updated, old_name, new_path.name)
             if updated != other_text:
                 write_text_atomic(other.path, updated, overwrite=True)
     return record.path, new_path

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
 from pydantic import ValidationError
 
@@ -96,9 +97,10 @@ class RecordFrontMatter(Strict):
     answers: Answers
 
 
-def _label(record: RecordInfo) -> str:
+def _markdown_link(record: RecordInfo) -> str:
+    """`[12. Title](0012-title.md)`, as a record would link to this one."""
     number = f"{record.number}. " if record.number is not None else ""
-    return f"{number}{record.title}"
+    return f"[{number}{record.title}]({quote(record.path.name)})"
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, int]]:
@@ -317,7 +319,7 @@ class Linter:
                 f"{old} says it is superseded by this record, but this record does not say "
                 "it supersedes it",
                 line=by_name[new].status_line,
-                fix=f'add "Supersedes [{_label(by_name[old])}]({old})" to {new}',
+                fix=f'add "Supersedes {_markdown_link(by_name[old])}" to {new}',
                 key=f"supersedes {old}",
             )
         for old, new in sorted(said_new - said_old):
@@ -328,7 +330,7 @@ class Linter:
                 "one-sided-supersede",
                 f"{new} says it supersedes this record, but this record does not name it",
                 line=by_name[old].status_line,
-                fix=f'add "Superseded by [{_label(by_name[new])}]({new})" to the status of {old}',
+                fix=f'add "Superseded by {_markdown_link(by_name[new])}" to the status of {old}',
                 key=f"superseded by {new}",
             )
         succeeded = {old for old, _ in said_new}
