@@ -334,7 +334,11 @@ def _resolve_relations(pages: list[RecordPage], index: _RecordIndex) -> None:
     for page in pages:
         for link in page.info.links:
             kind = link.kind if link.kind in INVERSE else "relates"
-            other = index.find(link.resolved or link.target, page.source)
+            # the records module resolved it in the record's own folder; else look further
+            if link.resolved:
+                other = index.by_source[page.source.name].get(link.resolved)
+            else:
+                other = index.find(link.target, page.source)
             if other is None or other is page:
                 add(page, kind, Target(title=link.target))
                 continue
