@@ -120,13 +120,16 @@ def test_every_problem_has_a_code_a_severity_and_a_fix(folder: Path, runner) -> 
     assert relation["fix"]
 
     text = runner.invoke(cli, ["lint", "--dir", str(folder)]).output.splitlines()
-    assert text[0] == f"{folder}: warning ADR002 [missing-number] no record numbered 0002"
-    assert text[2] == (
-        f"{folder / '0003-third.md'}:19: error ADR011 [broken-relation] relates 0099-x.md: "
-        "no such record in this folder"
+    assert text[0] == (
+        f"{folder}: [missing-number] no record numbered 0002 (ADR002 warning); fix: restore the "
+        "record if it was lost; if the number was retired on purpose, add it to the baseline "
+        "(--baseline) or ignore ADR002"
     )
-    assert text[3].startswith("    fix: name an existing record")
-    assert text[-1].startswith("2 problem(s) (1 error(s), 1 warning(s)) in 2 records")
+    assert text[1].startswith(
+        f"{folder / '0003-third.md'}:19: [broken-relation] relates 0099-x.md: no such record "
+        "in this folder (ADR011 error); fix: name an existing record"
+    )
+    assert text[2].startswith("2 problem(s) (1 error(s), 1 warning(s)) in 2 records")
 
 
 def test_github_annotations(folder: Path, runner, tmp_path: Path, monkeypatch) -> None:

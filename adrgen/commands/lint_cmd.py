@@ -167,7 +167,6 @@ def _no_records(folder: Path, output_format: str) -> None:
 def _print_text(problems: list[Problem], count: int, folder: Path, known: int, fixed: int) -> None:
     for problem in problems:
         click.echo(problem.line_text())
-        click.echo(f"    fix: {problem.fix}")
     notes = []
     if known:
         notes.append(f"{known} known in the baseline")

@@ -56,8 +56,12 @@ class Problem:
         return f"{self.file}:{self.line}" if self.line else self.file
 
     def line_text(self) -> str:
-        """One line for a terminal: where, severity, code and name, what."""
-        return f"{self.location}: {self.severity} {self.code} [{self.check}] {self.message}"
+        """One line for a terminal: where, which check, what, and the fix last (so that a
+        fix which is a command can be cut from the end of the line)."""
+        return (
+            f"{self.location}: [{self.check}] {self.message} ({self.code} {self.severity}); "
+            f"fix: {self.fix}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
