@@ -10,9 +10,9 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import ValidationError, model_validator
 
-from adrgen.answers.model import Answers
+from adrgen.answers.model import Answers, Facts
 from adrgen.catalog.models import Catalog
 from adrgen.errors import AdrgenError
 from adrgen.records.lifecycle import STATUS_ALIASES
@@ -56,7 +56,27 @@ class RecordFrontMatter(Strict):
     superseded_by: str | None = None
     links: list[dict[str, Any]] = []
     tags: list[str] = []
-    answers: Answers
+    control: str | None = None
+    # the facts the decision rests on; records written before them keep the whole answers
+    facts: Facts | None = None
+    answers: Answers | None = None
+
+    @model_validator(mode="after")
+    def _facts_or_answers(self) -> RecordFrontMatter:
+        if self.facts is None and self.answers is None:
+            raise ValueError("neither facts nor answers: the facts the decision rests on")
+        return self
+
+    @property
+    def saved_facts(self) -> Facts:
+        return self.facts if self.facts is not None else self.answers.facts
+
+    @property
+    def overridden(self) -> bool:
+        """The team chose another mechanism than the recommendation (and said why)."""
+        if self.answers is not None:
+            return bool(self.answers.choice) and bool((self.answers.justification or "").strip())
+        return self.recommended is not None and self.recommended != self.mechanism
 
 
 def _resolves(
@@ -91,7 +111,7 @@ class Linter:
         for record in records:
             self._links(record, by_name, by_number)
             self._status(record)
-            if record.format == "adrgen" or "answers" in record.front_matter:
+            if record.format == "adrgen":
                 self._front_matter(record)
         return self.problems
 
@@ -159,9 +179,9 @@ class Linter:
             return
         if meta.status not in ACTIVE:
             return
-        if mechanism.stance is Stance.hold and not (meta.answers.justification or "").strip():
+        if mechanism.stance is Stance.hold and not meta.overridden:
             self.report(record, "drift", f"{meta.mechanism} is now on hold in the catalog")
-        advice = self._advice(meta.answers)
+        advice = self._advice(meta.saved_facts)
         expected = meta.recommended or meta.mechanism
         if isinstance(advice, Exception):
             self.report(
@@ -174,13 +194,13 @@ class Linter:
                 f"its saved answers now lead to {advice}, not {expected}; review the decision",
             )
 
-    def _advice(self, answers: Answers) -> str | Exception:
+    def _advice(self, facts: Facts) -> str | Exception:
         """The engine's advice for the facts, computed once for all records that share them."""
         from adrgen.engine import recommend
 
-        key = json.dumps(answers.facts.model_dump(mode="json"), sort_keys=True)
+        key = json.dumps(facts.model_dump(mode="json"), sort_keys=True)
         if key not in self._advice_cache:
-            bare = Answers(title=answers.title, facts=answers.facts)
+            bare = Answers(title="drift", facts=facts)
             try:
                 self._advice_cache[key] = recommend(bare, self.catalog).mechanism
             except AdrgenError as exc:

@@ -303,7 +303,7 @@ def parse_record(path: Path, text: str | None = None) -> RecordInfo:
     record.links = unique
     record.body_links = scanned["md_links"]
 
-    if "mechanism" in meta and "answers" in meta:
+    if "mechanism" in meta and ("facts" in meta or "answers" in meta):
         record.format = "adrgen"
     elif scanned["status_lines"] and record.heading_number is not None:
         record.format = "nygard"
