@@ -94,7 +94,7 @@ def lint(
     config_path: Path | None,
     output_format: str,
 ) -> None:
-    from adrgen.records.lint import Linter, clashes_with_ref
+    from adrgen.records.lint import Linter, clashes_with_ref, is_adrgen_record
     from adrgen.records.lint_filters import (
         against_baseline,
         read_baseline,
@@ -120,7 +120,7 @@ def lint(
         _no_records(folder, output_format)
         return
     # the catalog matters only to adrgen's own records (drift); other folders need none
-    ours = any("answers" in record.front_matter for record in records)
+    ours = any(is_adrgen_record(record) for record in records)
     problems = Linter(folder, ws.catalog if ours else None).run(records)
     if against_ref:
         problems += clashes_with_ref(folder, against_ref)

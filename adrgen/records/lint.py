@@ -5,7 +5,7 @@ Each problem has a code (`ADR001`), a name (`duplicate-number`), a severity, the
 line it is about and a one-line fix. Checks of another tool's conventions follow what the
 folder does: a folder whose records state no status is told so once, not once per record;
 a status word adrgen does not know is reported once for the folder. Checks that only make
-sense for adrgen's records (front matter, drift) run only on records that carry answers.
+sense for adrgen's records (front matter, drift) run only on records that carry their facts.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
-from pydantic import ValidationError
+from pydantic import ValidationError, model_validator
 
-from adrgen.answers.model import Answers
+from adrgen.answers.model import Answers, Facts
 from adrgen.catalog.models import Catalog
 from adrgen.errors import AdrgenError
 from adrgen.records import conventions
@@ -98,7 +98,27 @@ class RecordFrontMatter(Strict):
     superseded_by: str | None = None
     links: list[dict[str, Any]] = []
     tags: list[str] = []
-    answers: Answers
+    control: str | None = None
+    # the facts the decision rests on; records written before them keep the whole answers
+    facts: Facts | None = None
+    answers: Answers | None = None
+
+    @model_validator(mode="after")
+    def _facts_or_answers(self) -> RecordFrontMatter:
+        if self.facts is None and self.answers is None:
+            raise ValueError("neither facts nor answers: the facts the decision rests on")
+        return self
+
+    @property
+    def saved_facts(self) -> Facts:
+        return self.facts if self.facts is not None else self.answers.facts
+
+    @property
+    def overridden(self) -> bool:
+        """The team chose another mechanism than the recommendation (and said why)."""
+        if self.answers is not None:
+            return bool(self.answers.choice) and bool((self.answers.justification or "").strip())
+        return self.recommended is not None and self.recommended != self.mechanism
 
 
 def _markdown_link(record: RecordInfo) -> str:
@@ -155,7 +175,7 @@ class Linter:
         self._supersedes(published)
         self._statuses([r for r in readable if r.twin_of is None])
         for record in records:
-            if "answers" in record.front_matter:
+            if is_adrgen_record(record):
                 self._front_matter(record)
         order = {record.path.name: index for index, record in enumerate(records)}
         self.problems.sort(
@@ -410,7 +430,7 @@ class Linter:
                     problem,
                     line=int(line) if line.isdigit() else None,
                     fix="correct the front matter: it is what adrgen wrote, with the "
-                    "answers it was made from",
+                    "facts the decision rests on",
                     key=problem,
                 )
             return
@@ -431,7 +451,7 @@ class Linter:
         review = (
             f"review the decision; if it changes, `adrgen supersede {record.path.name} --by NEW`"
         )
-        if mechanism.stance is Stance.hold and not (meta.answers.justification or "").strip():
+        if mechanism.stance is Stance.hold and not meta.overridden:
             self.report(
                 record,
                 "drift",
@@ -439,7 +459,7 @@ class Linter:
                 fix=review,
                 key="hold",
             )
-        advice = self._advice(meta.answers)
+        advice = self._advice(meta.saved_facts)
         expected = meta.recommended or meta.mechanism
         if isinstance(advice, Exception):
             self.report(
@@ -458,18 +478,25 @@ class Linter:
                 key=f"{expected} -> {advice}",
             )
 
-    def _advice(self, answers: Answers) -> str | Exception:
+    def _advice(self, facts: Facts) -> str | Exception:
         """The engine's advice for the facts, computed once for all records that share them."""
         from adrgen.engine import recommend
 
-        key = json.dumps(answers.facts.model_dump(mode="json"), sort_keys=True)
+        key = json.dumps(facts.model_dump(mode="json"), sort_keys=True)
         if key not in self._advice_cache:
-            bare = Answers(title=answers.title, facts=answers.facts)
+            bare = Answers(title="drift", facts=facts)
             try:
                 self._advice_cache[key] = recommend(bare, self.catalog).mechanism
             except AdrgenError as exc:
                 self._advice_cache[key] = exc
         return self._advice_cache[key]
+
+
+def is_adrgen_record(record: RecordInfo) -> bool:
+    """A record adrgen wrote: it carries the facts (or, before them, the answers) that
+    front-matter and drift checks need; other tools' records never get those checks."""
+    meta = record.front_matter
+    return record.format == "adrgen" or "facts" in meta or "answers" in meta
 
 
 def _replaces(new: RecordInfo, old: RecordInfo) -> bool:

@@ -325,7 +325,7 @@ def parse_record(path: Path, text: str | None = None) -> RecordInfo:
     record.links = list(unique.values())
     record.body_links = scan.body_links
 
-    if "mechanism" in meta and "answers" in meta:
+    if "mechanism" in meta and ("facts" in meta or "answers" in meta):
         record.format = "adrgen"
     elif scan.has_status_section and record.heading_number is not None:
         record.format = "nygard"

@@ -232,8 +232,8 @@ def test_10_yaml_1_1_surprises_are_read_as_written(team: Team) -> None:
     front = path.read_text(encoding="utf-8").split("\n---\n")[0]
     assert "overlay: 'no'" in front or 'overlay: "no"' in front  # quoted: stays a string
     meta, _ = parse_text(front.removeprefix("---\n"))
-    assert meta["answers"]["facts"]["same_host"] is True
-    assert meta["answers"]["facts"]["same_runtime"] is False
+    assert meta["facts"]["same_host"] is True
+    assert meta["facts"]["same_runtime"] is False
     assert 'title: "NO"' in front or "title: 'NO'" in front
 
 
