@@ -11,6 +11,7 @@ from adrgen.records import conventions
 from adrgen.records.names import is_record_name, number_of, with_number
 from adrgen.records.parse import parse_record, scan_records
 from adrgen.vocabulary import Status
+from tests.conftest import write_records
 
 # --- statuses ---------------------------------------------------------------------------
 
@@ -248,12 +249,7 @@ EDGE_RECORDS = {
 
 @pytest.fixture
 def edge_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "decisions"
-    folder.mkdir()
-    for name, text in EDGE_RECORDS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    (folder / "README.md").write_text("# Decisions\n", encoding="utf-8")
-    return folder
+    return write_records(tmp_path / "decisions", {**EDGE_RECORDS, "README.md": "# Decisions\n"})
 
 
 def test_a_folder_of_hand_written_records_is_read_right(edge_folder: Path) -> None:

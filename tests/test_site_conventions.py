@@ -12,6 +12,7 @@ import pytest
 from adrgen.catalog.loading import load_catalog
 from adrgen.site.pages import build_site
 from adrgen.site.record_pages import load_sources
+from tests.conftest import write_records
 from tests.sitebuild import build_in_process, write_config
 
 RECORDS = {
@@ -27,11 +28,7 @@ RECORDS = {
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    path = tmp_path / "team"
-    path.mkdir()
-    for name, text in RECORDS.items():
-        (path / name).write_text(text, encoding="utf-8")
-    return path
+    return write_records(tmp_path / "team", RECORDS)
 
 
 def test_badges_relations_and_encoded_links_in_the_pages(folder: Path) -> None:

@@ -10,14 +10,16 @@ sense for adrgen's records (front matter, drift) run only on records that carry 
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pydantic import ValidationError, model_validator
 
@@ -144,6 +146,23 @@ class Linter:
         self.catalog = catalog
         self.problems: list[Problem] = []
         self._advice_cache: dict[str, str | Exception] = {}
+
+    @functools.cached_property
+    def _folder(self) -> Path:
+        return self.directory.resolve()
+
+    @functools.cached_property
+    def _names(self) -> set[str]:
+        try:
+            return set(os.listdir(self.directory))
+        except OSError:
+            return set()
+
+    def _beside(self, target: str) -> bool:
+        """A link to a file right beside the record that is there: known from one listing
+        of the folder, without resolving a path for each link."""
+        name = unquote(target.split("?", 1)[0]).removeprefix("./")
+        return "/" not in name and (name in self._names or name.split("#", 1)[0] in self._names)
 
     def report(
         self,
@@ -296,13 +315,14 @@ class Linter:
                     "or remove the relation",
                     key=f"{link.kind} {link.target}",
                 )
-        folder = self.directory.resolve()
         seen: set[str] = set()
         for link in record.body_links:
             if link.target in seen or conventions.is_folder_file(link.target):
                 continue
             seen.add(link.target)
-            found = _local_file(folder, link.target)
+            if self._beside(link.target):
+                continue
+            found = _local_file(self._folder, link.target)
             if found is None or found.exists():
                 continue  # outside the folder (not ours to check), or there
             is_markdown = found.suffix.lower() in (".md", ".markdown")
@@ -519,8 +539,6 @@ def _modified(record: RecordInfo) -> float:
 def _local_file(folder: Path, target: str) -> Path | None:
     """The file a relative link names, when it stays inside the record folder: as written
     first (a `#` may be part of a file name), then without its `#fragment`."""
-    from urllib.parse import unquote
-
     written = unquote(target.split("?", 1)[0])
     resolved = None
     for candidate in dict.fromkeys((written, written.split("#", 1)[0])):
