@@ -22,15 +22,8 @@ from adrgen.records.parse import (
     number_of,
     scan_records,
 )
-from adrgen.vocabulary import STATUSES
+from adrgen.vocabulary import STATUSES, TRANSITIONS
 
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "proposed": ("accepted", "rejected", "superseded"),
-    "accepted": ("deprecated", "superseded"),
-    "rejected": ("proposed",),
-    "deprecated": ("superseded",),
-    "superseded": (),
-}
 # what other tools write, read as the nearest lifecycle status
 STATUS_ALIASES = {
     "pending": "proposed",
