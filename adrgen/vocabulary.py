@@ -81,6 +81,14 @@ class Status(StrEnum):
 
 
 STATUSES: tuple[str, ...] = tuple(status.value for status in Status)
+# the lifecycle: where each status may go next
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "proposed": ("accepted", "rejected", "superseded"),
+    "accepted": ("deprecated", "superseded"),
+    "rejected": ("proposed",),
+    "deprecated": ("superseded",),
+    "superseded": (),
+}
 
 # names that come from users and files; each pattern is the whole name
 # a catalog entry's id: `unix-sockets`, `one-machine`

@@ -30,59 +30,48 @@ from adrgen.vocabulary import Status
 
 # --- statuses ---------------------------------------------------------------------------
 
-# what is written (lower case, emoji and emphasis gone) -> the word adrgen reports
-_STATUS_SYNONYMS = {
-    "proposed": "proposed",
-    "pending": "proposed",
-    "proposal": "proposed",
-    "accepted": "accepted",
-    "approved": "accepted",
-    "agreed": "accepted",
-    "adopted": "accepted",
-    "decided": "accepted",
-    "rejected": "rejected",
-    "declined": "rejected",
-    "deprecated": "deprecated",
-    "superseded": "superseded",
-    "superceded": "superseded",
-    "superseeded": "superseded",
-    "replaced": "superseded",
-    # words with a meaning of their own: kept, and classed below
-    "draft": "draft",
-    "in review": "in review",
-    "under review": "in review",
-    "on hold": "on hold",
-    "on-hold": "on hold",
-    "implemented": "implemented",
-    "active": "active",
-    "partly superseded": "partly superseded",
-    "partially superseded": "partly superseded",
-    "reverted": "reverted",
-    "retired": "retired",
-    "obsolete": "obsolete",
-    "withdrawn": "withdrawn",
-    "abandoned": "abandoned",
+# other words for adrgen's own statuses (lower case, emoji and emphasis gone)
+_SYNONYMS = {
+    "pending": Status.proposed,
+    "proposal": Status.proposed,
+    "approved": Status.accepted,
+    "agreed": Status.accepted,
+    "adopted": Status.accepted,
+    "decided": Status.accepted,
+    "declined": Status.rejected,
+    "superceded": Status.superseded,
+    "superseeded": Status.superseded,
+    "replaced": Status.superseded,
 }
-# each word adrgen reports, as the lifecycle status it behaves as (which moves are allowed,
-# whether it is still in force, which colour its badge has)
-STATUS_CLASSES: dict[str, Status] = {
-    "proposed": Status.proposed,
+# words with a meaning of their own: kept as they are, each with the lifecycle status it
+# behaves as (which moves are allowed, whether it is still in force, its badge's colour)
+_OWN_WORDS = {
     "draft": Status.proposed,
     "in review": Status.proposed,
     "on hold": Status.proposed,
-    "accepted": Status.accepted,
     "implemented": Status.accepted,
     "active": Status.accepted,
     "partly superseded": Status.accepted,  # still in force, in part
-    "rejected": Status.rejected,
-    "withdrawn": Status.rejected,
-    "abandoned": Status.rejected,
-    "deprecated": Status.deprecated,
     "reverted": Status.deprecated,
     "retired": Status.deprecated,
     "obsolete": Status.deprecated,
-    "superseded": Status.superseded,
+    "withdrawn": Status.rejected,
+    "abandoned": Status.rejected,
 }
+_SPELLINGS = {
+    "under review": "in review",
+    "on-hold": "on hold",
+    "partially superseded": "partly superseded",
+}
+# what is written -> the word adrgen reports
+_STATUS_SYNONYMS: dict[str, str] = {
+    **{status.value: status.value for status in Status},
+    **{word: status.value for word, status in _SYNONYMS.items()},
+    **{word: word for word in _OWN_WORDS},
+    **_SPELLINGS,
+}
+# each word adrgen reports, as the lifecycle status it behaves as
+STATUS_CLASSES: dict[str, Status] = {**{status.value: status for status in Status}, **_OWN_WORDS}
 _LONGEST_FIRST = sorted(_STATUS_SYNONYMS, key=len, reverse=True)
 MAX_STATUS_WORD = 40  # an unknown status is its first clause, cut to this many characters
 

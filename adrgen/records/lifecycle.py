@@ -22,15 +22,8 @@ from adrgen.records.parse import (
     number_of,
     scan_records,
 )
-from adrgen.vocabulary import STATUSES
+from adrgen.vocabulary import STATUSES, TRANSITIONS
 
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "proposed": ("accepted", "rejected", "superseded"),
-    "accepted": ("deprecated", "superseded"),
-    "rejected": ("proposed",),
-    "deprecated": ("superseded",),
-    "superseded": (),
-}
 LINK_KINDS = {"amends": "amended-by", "relates": "relates"}
 _VISIBLE = {
     "supersedes": "Supersedes",
