@@ -17,14 +17,14 @@ from adrgen.commands.common import (
     workspace,
 )
 from adrgen.errors import AdrgenError, ExitCode
-from adrgen.records.lint_codes import CHECKS
+from adrgen.vocabulary import LINT_CHECKS
 
 if TYPE_CHECKING:
     from adrgen.records.lint import Problem
 
 _CHECK_LIST = "\n".join(
     f"  {c.code} {c.name:<20} {c.severity:<8}{c.summary}{'' if c.default else ' (not run by default)'}"
-    for c in CHECKS
+    for c in LINT_CHECKS
 )
 _HELP = f"""Check the record folder, whichever tools wrote its records: numbering, names, titles,
 relations and statuses; for adrgen's own records also their front matter, mechanisms that

@@ -12,7 +12,12 @@ from adrgen.config import DEFAULT_RECORDS, DEFAULT_TEMPLATE
 from adrgen.errors import ValidationProblems, location
 from adrgen.files.safe_yaml import LineMap, load_file
 from adrgen.validation import Strict, describe_errors
-from adrgen.vocabulary import FIELD_NAME_PATTERN, TEMPLATE_NAME_PATTERN
+from adrgen.vocabulary import (
+    FIELD_NAME_PATTERN,
+    TEMPLATE_NAME_PATTERN,
+    lint_selector,
+    unknown_lint_selector,
+)
 
 
 class ExtraField(Strict):
@@ -119,14 +124,12 @@ def _field_problems(config: TeamConfig, path: Path, lines: LineMap) -> list[str]
 
 def _lint_problems(config: TeamConfig, path: Path, lines: LineMap) -> list[str]:
     """Every lint selector names a check (a typo would silently select nothing)."""
-    from adrgen.records.lint_codes import known_selector, unknown_selector
-
     problems = []
     for key in ("select", "ignore"):
         for index, value in enumerate(getattr(config.lint, key) or []):
-            if known_selector(value) is None:
+            if lint_selector(value) is None:
                 where = location(path, lines.line_of(("lint", key, index)))
-                problems.append(f"{where}: lint.{key}.{index}: {unknown_selector(value)}")
+                problems.append(f"{where}: lint.{key}.{index}: {unknown_lint_selector(value)}")
     return problems
 
 

@@ -27,10 +27,9 @@ from adrgen.answers.model import Answers, Facts
 from adrgen.catalog.models import Catalog
 from adrgen.errors import AdrgenError
 from adrgen.records import conventions
-from adrgen.records.lint_codes import BY_NAME
 from adrgen.records.parse import RecordInfo, number_of, scan_records, split_front_matter
 from adrgen.validation import Strict, describe_errors
-from adrgen.vocabulary import STATUSES, Outcome, Stance, Status
+from adrgen.vocabulary import LINT_BY_NAME, STATUSES, Outcome, Stance, Status
 
 ACTIVE = {Status.proposed, Status.accepted}
 
@@ -47,11 +46,11 @@ class Problem:
 
     @property
     def code(self) -> str:
-        return BY_NAME[self.check].code
+        return LINT_BY_NAME[self.check].code
 
     @property
     def severity(self) -> str:
-        return BY_NAME[self.check].severity
+        return LINT_BY_NAME[self.check].severity
 
     @property
     def location(self) -> str:

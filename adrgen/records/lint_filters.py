@@ -24,13 +24,13 @@ from adrgen.errors import AdrgenError
 from adrgen.files.atomic import write_text_atomic
 from adrgen.files.reading import read_text
 from adrgen.records.lint import Problem
-from adrgen.records.lint_codes import (
-    BY_NAME,
-    CHECKS,
-    Check,
-    known_selector,
-    matches,
-    unknown_selector,
+from adrgen.vocabulary import (
+    LINT_BY_NAME,
+    LINT_CHECKS,
+    LintCheck,
+    lint_selector,
+    lint_selects,
+    unknown_lint_selector,
 )
 
 BASELINE_KIND = "adrgen-lint-baseline"
@@ -44,9 +44,9 @@ def check_selectors(values: Iterable[str], where: str) -> list[str]:
     for value in values:
         if not value.strip():
             continue
-        selector = known_selector(value)
+        selector = lint_selector(value)
         if selector is None:
-            raise AdrgenError(f"{where}: {unknown_selector(value.strip())}")
+            raise AdrgenError(f"{where}: {unknown_lint_selector(value.strip())}")
         selectors.append(selector)
     return selectors
 
@@ -61,18 +61,18 @@ class Selection:
     select: list[str] | None = None  # None: the default checks
     ignore: list[str] = field(default_factory=list)
 
-    def wants(self, check: Check) -> bool:
+    def wants(self, check: LintCheck) -> bool:
         if self.select is None:
             chosen = check.default
         else:
-            chosen = any(matches(s, check) for s in self.select)
-        return chosen and not any(matches(s, check) for s in self.ignore)
+            chosen = any(lint_selects(s, check) for s in self.select)
+        return chosen and not any(lint_selects(s, check) for s in self.ignore)
 
-    def checks(self) -> list[Check]:
-        return [check for check in CHECKS if self.wants(check)]
+    def checks(self) -> list[LintCheck]:
+        return [check for check in LINT_CHECKS if self.wants(check)]
 
     def apply(self, problems: list[Problem]) -> list[Problem]:
-        return [p for p in problems if self.wants(BY_NAME[p.check])]
+        return [p for p in problems if self.wants(LINT_BY_NAME[p.check])]
 
 
 def selection_from(
