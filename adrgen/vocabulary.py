@@ -139,6 +139,12 @@ LINT_CHECKS = (
     LintCheck("ADR030", "front-matter", "error", "adrgen front matter that does not validate"),
     LintCheck("ADR031", "unknown-mechanism", "error", "a mechanism the catalog no longer has"),
     LintCheck("ADR032", "drift", "warning", "saved answers that now lead elsewhere, or to hold"),
+    LintCheck(
+        "ADR033",
+        "unjustified-override",
+        "error",
+        "another mechanism than the recommendation, without a sentence saying why",
+    ),
 )
 LINT_BY_NAME = {check.name: check for check in LINT_CHECKS}
 LINT_BY_CODE = {check.code: check for check in LINT_CHECKS}

@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from factsets import CLI_TO_DAEMON
 
 from adrgen.cli import cli
@@ -384,3 +385,66 @@ def test_against_outside_git(folder: Path, runner) -> None:
     adrgen_record(folder, 1, "x")
     result = runner.invoke(cli, ["lint", "--dir", str(folder), "--against", "main"])
     assert result.exit_code == 2 and "not inside a git repository" in result.output
+
+
+def _override_record(tmp_path: Path, justification: str) -> Path:
+    from adrgen.files.safe_yaml import dump
+
+    answers = tmp_path / "override.yaml"
+    answers.write_text(
+        dump(
+            {
+                "title": "The CLI calls the daemon over gRPC",
+                "facts": {
+                    "same_host": True,
+                    "relationship": "client-daemon",
+                    "cross_team": False,
+                    "same_runtime": False,
+                    "process_isolation": True,
+                    "notify_only": False,
+                    "data_volume": "low",
+                    "rpc_semantics": False,
+                },
+                "choice": "local-grpc",
+                "justification": justification,
+            }
+        )
+    )
+    folder = tmp_path / "decisions"
+    result = CliRunner().invoke(
+        cli, ["new", "--answers", str(answers), "--no-input", "--dir", str(folder)]
+    )
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("justification", "flagged"),
+    [
+        ("We already generate gRPC clients for every other daemon we run.", False),
+        ("Because.", True),
+        ("team wants it", True),
+    ],
+)
+def test_an_override_needs_a_sentence_saying_why(
+    tmp_path: Path, justification: str, flagged: bool
+) -> None:
+    folder = _override_record(tmp_path, justification)
+    result = CliRunner().invoke(cli, ["lint", "--dir", str(folder), "--format", "json"])
+    codes = [p["code"] for p in json.loads(result.output)["problems"]]
+    assert ("ADR033" in codes) == flagged, result.output
+
+
+def test_an_override_whose_reason_was_removed_is_reported(tmp_path: Path) -> None:
+    folder = _override_record(tmp_path, "We already generate gRPC clients for every other daemon.")
+    [path] = folder.glob("*.md")
+    text = path.read_text()
+    quoted = [line for line in text.split("\n") if line.startswith("> ")]
+    assert quoted, text
+    path.write_text("\n".join(line for line in text.split("\n") if not line.startswith("> ")))
+    result = CliRunner().invoke(cli, ["lint", "--dir", str(folder)])
+    assert (
+        result.exit_code == 1
+        and "ADR033" in result.output
+        and "says nothing of why" in result.output
+    )

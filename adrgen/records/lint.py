@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
@@ -436,6 +437,23 @@ class Linter:
 
     # --- adrgen's own records -------------------------------------------------------
 
+    def _override(self, record: RecordInfo, meta: RecordFrontMatter) -> None:
+        """A record that departs from the recommendation must say why, in a sentence."""
+        if meta.recommended is None or meta.recommended == meta.mechanism:
+            return
+        said = _justification(record)
+        if len(_WORD.findall(said)) >= MIN_JUSTIFICATION_WORDS:
+            return
+        self.report(
+            record,
+            "unjustified-override",
+            f"it chose {meta.mechanism} over the recommended {meta.recommended}, but "
+            + ("says nothing of why" if not said.strip() else f"says only {said.strip()!r}"),
+            fix="write the team's reason, at least a sentence, as the block quote under the "
+            "decision (`> We chose ... because ...`)",
+            key=meta.mechanism,
+        )
+
     def _front_matter(self, record: RecordInfo) -> None:
         try:
             meta = RecordFrontMatter.model_validate(record.front_matter)
@@ -465,6 +483,7 @@ class Linter:
                 key=meta.mechanism,
             )
             return
+        self._override(record, meta)
         if meta.status not in ACTIVE:
             return
         review = (
@@ -552,6 +571,37 @@ def _local_file(folder: Path, target: str) -> Path | None:
         if resolved.exists():
             return resolved
     return resolved
+
+
+# fewer words than this are not a sentence that says why
+MIN_JUSTIFICATION_WORDS = 5
+_WORD = re.compile(r"[^\W_]++")
+
+
+def _justification(record: RecordInfo) -> str:
+    """An override's justification: the first block quote of the body, as adrgen's
+    templates write it (or the saved answers' of a record written before them)."""
+    from adrgen.files.reading import read_text
+    from adrgen.records.parse import MAX_RECORD_BYTES, next_fence
+
+    answers = record.front_matter.get("answers")
+    if isinstance(answers, dict) and isinstance(answers.get("justification"), str):
+        return answers["justification"]
+    try:
+        _, body, _ = split_front_matter(read_text(record.path, max_bytes=MAX_RECORD_BYTES))
+    except AdrgenError:
+        return ""
+    quoted: list[str] = []
+    fence = None
+    for line in body.split("\n"):
+        fence, is_marker = next_fence(line, fence)
+        if fence or is_marker:
+            continue
+        if line.startswith(">"):
+            quoted.append(line[1:].strip())
+        elif quoted:
+            break
+    return " ".join(quoted)
 
 
 def _front_matter_lines(record: RecordInfo) -> Any:
