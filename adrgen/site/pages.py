@@ -54,6 +54,7 @@ from adrgen.site.record_pages import (
     prepare_bodies,
     relative_link,
 )
+from adrgen.site.wizard import add_wizard
 from adrgen.templating.escape import code, css_class, entities, mermaid_label, prose, yaml_scalar
 from adrgen.templating.escape import inline as text
 from adrgen.templating.sandbox import (
@@ -78,6 +79,9 @@ class SiteOptions:
     graph_limit: int = 40  # most recent records drawn in the decision graph
     mechanism_recent: int = 20  # newest decisions shown on a mechanism's own page
     templates_dir: Path | None = None  # a team's templates folder; its site/ is looked up first
+    wizard: bool = True  # the page "Which IPC mechanism?" (adrgen.site.wizard)
+    wizard_limit: int = 50_000  # answer paths past which the wizard is left out
+    directory_urls: bool = True  # as mkdocs' use_directory_urls: for links a script writes
 
 
 @dataclass
@@ -121,6 +125,7 @@ class Site:
 
     pages: dict[str, str] = field(default_factory=dict)  # page path -> markdown
     files: dict[str, Path] = field(default_factory=dict)  # site path -> file to copy
+    texts: dict[str, str] = field(default_factory=dict)  # site path -> a generated file's text
     stylesheet: str = ""  # the CSS of the badges; published at STYLESHEET
     nav: list[Any] = field(default_factory=list)  # mkdocs-style nav: [{title: path | [...]}]
     in_nav: set[str] = field(default_factory=set)  # pages the nav names
@@ -150,6 +155,9 @@ def write_pages(site: Site, out_dir: Path) -> None:
         shutil.copyfile(source, target)
     (out_dir / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
     (out_dir / STYLESHEET).write_text(site.stylesheet, encoding="utf-8")
+    for path, content in site.texts.items():
+        (out_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (out_dir / path).write_text(content, encoding="utf-8")
 
 
 def build_site(
@@ -175,6 +183,8 @@ def build_site(
     pages.tag_pages()
     pages.record_pages(kept)
     pages.navigation()
+    if options.wizard:
+        add_wizard(site, catalog, options, pages.add)
     site.stylesheet = pages.renderer.stylesheet()
     return site
 

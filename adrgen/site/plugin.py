@@ -34,6 +34,7 @@ from mkdocs.utils import nest_paths
 
 from adrgen import resources
 from adrgen.errors import AdrgenError
+from adrgen.site import wizard
 from adrgen.site.pages import STYLESHEET, Site, SiteOptions, build_site
 from adrgen.site.safe_markdown import SafeMarkdown
 
@@ -64,6 +65,8 @@ class AdrgenConfig(base.Config):
     page_size = c.Type(int, default=100)
     graph_limit = c.Type(int, default=40)
     mechanism_recent = c.Type(int, default=20)
+    wizard = c.Type(bool, default=True)  # the page "Which IPC mechanism?"
+    wizard_limit = c.Type(int, default=50_000)  # answer paths past which it is left out
 
 
 class AdrgenPlugin(BasePlugin[AdrgenConfig]):
@@ -135,6 +138,9 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         config.markdown_extensions.append(self.safe)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        if self.config.wizard:
+            config.extra_css.append(wizard.STYLE)
+            config.extra_javascript.append(wizard.SCRIPT)
         self.record_template = None
         if config.theme.name == "material":
             # last: a site's own templates (custom_dir) come first
@@ -217,6 +223,9 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             graph_limit=self.config.graph_limit,
             mechanism_recent=self.config.mechanism_recent,
             templates_dir=self.templates_dir,
+            wizard=self.config.wizard,
+            wizard_limit=self.config.wizard_limit,
+            directory_urls=config.use_directory_urls,
         )
         try:
             sources = load_sources(self.record_dirs, self.record_names)
@@ -241,6 +250,8 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         for path, source in site.files.items():
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, abs_src_path=str(source)))
+        for path, text in site.texts.items():
+            files.append(File.generated(config, path, content=text))
         if files.get_file_from_path(STYLESHEET) is None:
             files.append(File.generated(config, STYLESHEET, content=site.stylesheet))
         self.generated_pages = set(site.pages)
