@@ -27,7 +27,7 @@ from adrgen.errors import ExitCode
 )
 @catalog_option
 @config_option
-@format_option("text", "json")
+@format_option()
 def lint(
     records_dir: Path | None,
     against_ref: str | None,
