@@ -12,6 +12,8 @@ CLI_TO_DAEMON = {
     "rpc_semantics": False,
     "cross_team": False,
     "notify_only": False,
+    "direction": "request-response",
+    "passes_descriptors": False,
 }
 
 

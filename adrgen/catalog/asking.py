@@ -14,7 +14,6 @@ walking every path the interview can take through the facts the condition depend
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -102,16 +101,29 @@ def depends_on(facts: Iterable[str], questions: list[FactQuestion]) -> list[str]
 
 
 def interview_paths(facts: Iterable[str], questions: list[FactQuestion]) -> list[dict[str, Any]]:
-    """Every distinct set of answers the interview can hold for these facts (and those their
-    asking depends on); a fact it skips on a path is None there."""
+    """Every set of answers the interview can hold for these facts (and those their asking
+    depends on), each once; a fact it skips on a path is None there."""
     names = depends_on(facts, questions)
     relevant = [q for q in questions if q.fact.value in names]
-    seen: dict[tuple, dict[str, Any]] = {}
-    for combination in itertools.product(*(values_of(name) for name in names)):
-        held = as_asked(dict(zip(names, combination, strict=True)), relevant)
-        key = tuple(_plain(held[name]) for name in names)
-        seen.setdefault(key, {name: held[name] for name in names})
-    return list(seen.values())
+    paths: list[dict[str, Any]] = []
+
+    def branch(index: int, so_far: dict[str, Any]) -> None:
+        if index == len(relevant):
+            paths.append(dict(so_far))
+            return
+        question = relevant[index]
+        name = question.fact.value
+        if any_matches(question.asked_when, SimpleNamespace(**so_far)):
+            for value in values_of(name):
+                so_far[name] = value
+                branch(index + 1, so_far)
+        else:
+            so_far[name] = None
+            branch(index + 1, so_far)
+        del so_far[name]
+
+    branch(0, dict.fromkeys(FACT_NAMES))
+    return [{name: path[name] for name in names} for path in paths]
 
 
 def _plain(value: Any) -> Any:
@@ -167,6 +179,21 @@ def skippable(pattern: Any, paths: PathCache) -> Iterator[Skippable]:
         if found:
             path = min(found, key=lambda p: sum(value is not None for value in p.values()))
             yield Skippable(name, {k: v for k, v in path.items() if k != name})
+
+
+def skipped_beside(pattern: Any, paths: PathCache) -> str | None:
+    """The fact of `pattern` the interview never asks on paths where its other conditions
+    hold (and that such paths exist for), or None."""
+    conditions = pattern.conditions()
+    asked = {q.fact.value for q in paths.questions}
+    named = [name for name in conditions if name in asked]
+    all_paths = paths.paths(named)
+    for name in named:
+        others = {other: wanted for other, wanted in conditions.items() if other != name}
+        where = [p for p in all_paths if _holds(others, p)]
+        if where and all(p[name] is None for p in where):
+            return name
+    return None
 
 
 def _holds(conditions: dict[str, Any], path: dict[str, Any]) -> bool:

@@ -297,7 +297,7 @@ def interview_problems(
     """Questions asked on answers not yet given, and conditions that decide the outcome yet
     name a fact the interview can skip where the rest of the condition holds (of the rules
     and mechanisms whose ids are in `only`, when given)."""
-    from adrgen.catalog.asking import PathCache, order_problems, skippable
+    from adrgen.catalog.asking import PathCache, order_problems, skippable, skipped_beside
 
     at = _locator(where or {})
     questions = catalog.questions
@@ -332,4 +332,14 @@ def interview_problems(
             check(owner, ("pairs_with", index, "when"), companion.when)
         for relationship, patterns in m.fits_only_when.items():
             check(owner, ("fits_only_when", relationship.value), patterns)
+    for conflict in catalog.conflicts:
+        if only is not None and conflict.id not in only:
+            continue
+        yields = skipped_beside(conflict.when, paths)
+        if yields is not None and yields != conflict.set_aside.value:
+            problems.append(
+                f"{at('conflicts', conflict.id, 'set_aside')}: set_aside: the interview does not "
+                f"ask {yields} given the other answers, so {yields} is the answer to set aside "
+                "(an answer it would not ask must not change the advice)"
+            )
     return problems

@@ -396,7 +396,9 @@ class Conflict(Strict):
     when: FactsPattern = Field(description="the conflicting answers")
     text: str = Field(description="why they conflict and why `set_aside` yields, in one sentence")
     set_aside: FactName = Field(description="the answer set aside under --allow-conflicts")
-    instead: bool | str = Field(description="the value taken in its place")
+    instead: bool | str | None = Field(
+        description="the value taken in its place (null: unanswered, as if never given)"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Conflict:
@@ -407,7 +409,8 @@ class Conflict(Strict):
             raise ValueError(
                 f"set_aside: {self.set_aside.value!r} is not one of {', '.join(names)}"
             )
-        Facts.model_validate({self.set_aside.value: self.instead})
+        if self.instead is not None:
+            Facts.model_validate({self.set_aside.value: self.instead})
         return self
 
     @property

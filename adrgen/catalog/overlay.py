@@ -101,7 +101,11 @@ def apply_overlay(catalog: Catalog, path: Path) -> Catalog:
     for index, c in enumerate(overlay.add_conflicts):
         where[("conflicts", c.id)] = _Where(path, lines, ("add_conflicts", index))
     problems = reference_problems(merged, where)
-    added = {r.id for r in overlay.add_rules} | {m.id for m in overlay.add_mechanisms}
+    added = (
+        {r.id for r in overlay.add_rules}
+        | {m.id for m in overlay.add_mechanisms}
+        | {c.id for c in overlay.add_conflicts}
+    )
     if not problems and added:
         problems = interview_problems(merged, where, only=added)
     if problems:

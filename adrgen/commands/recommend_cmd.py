@@ -91,9 +91,12 @@ def format_recommendation(result: Recommendation) -> str:
             f"Conflicting answers ({' and '.join(warning.facts)}): {' '.join(warning.text.split())}"
         )
         if warning.set_aside:
-            lines.append(
-                f"  set aside: {warning.set_aside}, taken as {answer_word(warning.instead)}"
+            taken = (
+                "as if not given"
+                if warning.instead is None
+                else f"taken as {answer_word(warning.instead)}"
             )
+            lines.append(f"  set aside: {warning.set_aside}, {taken}")
     lines.append("Reasons:")
     for reason in result.reasons:
         lines.append(f"  - {reason.text} [{', '.join(reason.cites)}]")
