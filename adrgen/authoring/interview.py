@@ -71,6 +71,7 @@ class Draft:
 
     data: dict[str, Any]
     prefilled: set[str] = field(default_factory=set)
+    decided: bool = False  # the recommendation was accepted or another mechanism chosen
 
     def get(self, key: str) -> Any:
         section, _, name = key.partition(".")
@@ -124,7 +125,9 @@ def run_interview(ws: Workspace, prefill: dict[str, Any] | None = None) -> Answe
     while True:
         advice = recommend(answers_without_choice(draft), catalog)
         show_recommendation(advice)
-        decide(draft, advice, catalog)
+        if not draft.decided:
+            decide(draft, advice, catalog)
+            draft.decided = True
 
         answers = validate_answers(draft.data, "interview")
         final = recommend(answers, catalog)  # refuses an override without a justification
@@ -133,7 +136,7 @@ def run_interview(ws: Workspace, prefill: dict[str, Any] | None = None) -> Answe
         if ask(confirm_spec()):
             return answers
         change = ask(change_spec(lines))
-        if change is None:
+        if change == WRITE_NOTHING:
             raise AdrgenError(CANCELLED)
         change_answer(change, draft, catalog, ws.team_fields)
 
@@ -359,12 +362,15 @@ def confirm_spec() -> PromptSpec:
 
 
 NOTHING = "Nothing: write no record and stop"
+WRITE_NOTHING = (
+    "-"  # the change spec's value for NOTHING (questionary takes None for "use the label")
+)
 
 
 def change_spec(lines: list[SummaryLine]) -> PromptSpec:
     """Which answer to change before writing; the last choice writes nothing."""
     choices = [(line.text, line.key) for line in lines if line.key is not None]
-    choices.append((NOTHING, None))
+    choices.append((NOTHING, WRITE_NOTHING))
     return PromptSpec(
         "change",
         "select",
@@ -681,11 +687,13 @@ def change_answer(key: str, draft: Draft, catalog: Catalog, fields: Iterable[Ext
     if key == "choice":
         draft.forget("choice")
         draft.forget("justification")
+        draft.decided = False
         return
     if key.startswith("facts."):
         draft.forget(key)
         draft.forget("choice")
         draft.forget("justification")
+        draft.decided = False
         ask_facts(catalog, draft)
         show_checklist_directives(catalog, draft.facts())
         return

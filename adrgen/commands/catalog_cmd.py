@@ -157,6 +157,7 @@ def show(
             "failure-modes",
             "rules",
             "questions",
+            "conflicts",
             "meta",
             "all",
         ]
