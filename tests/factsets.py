@@ -12,9 +12,11 @@ CLI_TO_DAEMON = {
     "rpc_semantics": False,
     "cross_team": False,
     "notify_only": False,
-    "direction": "request-response",
-    "passes_descriptors": False,
 }
+
+
+# what the interview also asks of a CLI and its daemon, beyond the original eight facts
+DAEMON_ASKED = {**CLI_TO_DAEMON, "direction": "request-response", "passes_descriptors": False}
 
 
 def facts(**values: object) -> dict:

@@ -100,7 +100,7 @@ def test_the_suite_agrees_on_at_least_forty_systems(catalog) -> None:
 
 SEED_EXAMPLES = {
     "shell pipeline": (
-        dict(relationship="pipeline", data_volume="moderate", direction=None),
+        dict(relationship="pipeline", data_volume="moderate"),
         "pipes",
         "ipc",
     ),

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factsets import CLI_TO_DAEMON
+from factsets import CLI_TO_DAEMON, DAEMON_ASKED
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
@@ -128,7 +128,7 @@ def test_cli_and_local_daemon_lead_to_unix_sockets(ws, asked, capsys):
     assert answers.context == "The CLI asks the daemon to start builds"
     assert answers.deciders == ["ana", "bo"]
     facts = answers.facts.model_dump(mode="json", exclude_none=True)
-    assert facts == CLI_TO_DAEMON
+    assert facts == DAEMON_ASKED
     assert answers.choice is None and answers.justification is None
     assert asked == ["title", "context", "deciders", *DAEMON_FACT_KEYS, "accept", "confirm"]
 

@@ -21,7 +21,7 @@ from cli_helpers import (
     finish,
     spawn_in_terminal,
 )
-from factsets import CLI_TO_DAEMON
+from factsets import DAEMON_ASKED
 
 DRIVER = Path(__file__).with_name("interview_driver.py")
 
@@ -51,7 +51,7 @@ def test_a_full_interview_in_a_terminal(tmp_path):
     assert answers == json.loads(out.read_text(encoding="utf-8"))
     assert answers["title"] == "CLI talks to the local build daemon"
     assert answers["deciders"] == ["ana", "bo"]
-    assert {k: v for k, v in answers["facts"].items() if v is not None} == CLI_TO_DAEMON
+    assert {k: v for k, v in answers["facts"].items() if v is not None} == DAEMON_ASKED
     assert answers["choice"] is None
 
 
