@@ -109,22 +109,6 @@ class Recommendation:
 # --- the answers as the interview holds them ------------------------------------------------
 
 
-def interview_facts(facts: Facts, catalog: Catalog) -> Facts:
-    """The facts the interview would hold: skipped ones unknown, left-out ones defaulted."""
-    return Facts.model_validate(walk(facts.values(), catalog.questions)[0])
-
-
-def complete_facts(facts: Facts, catalog: Catalog) -> Facts:
-    """`interview_facts` (kept for callers written before facts could be skipped)."""
-    return interview_facts(facts, catalog)
-
-
-def missing_facts(facts: Facts, catalog: Catalog) -> list[str]:
-    """Facts the interview would ask given the answers so far, and that have no value."""
-    values, asked = walk(facts.values(), catalog.questions)
-    return [name for name in asked if values[name] is None]
-
-
 def find_conflicts(facts: Facts, catalog: Catalog) -> list[ConflictWarning]:
     """The catalog's conflicts among the answers given (defaults are nobody's answer)."""
     given = SimpleNamespace(**facts.values())
