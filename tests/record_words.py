@@ -23,6 +23,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def prose_words(text: str) -> list[str]:
+    """The words a reader should see of the team's prose (a bullet is structure, and no
+    word either)."""
+    return words(text)
+
+
 def shown_words(source: str) -> list[str]:
     """The words a reader sees in rendered markdown, link addresses after their text."""
     page = markdown.markdown(source, extensions=["tables", "attr_list", "fenced_code"])

@@ -769,8 +769,8 @@ def _contradictions(
             Contradiction(
                 fact=names[0],
                 says=words.statement(names) + ".",
-                text=f"The choice, {chosen.name}, {instead}; "
-                f"the recommendation, {recommended.name}, {gives}.",
+                text=f"You said {_lower_first(words.statement(names))}: the choice, "
+                f"{chosen.name}, {instead}; the recommendation, {recommended.name}, {gives}.",
             )
         )
     return out

@@ -76,9 +76,10 @@ TEXT_FORMATS = ("text", "json")
 TABLE_FORMATS = ("table", "text", "json")
 
 
-def format_option(tabular: bool = False) -> Callable[[F], F]:
-    """`--format text|json`, or `table|text|json` for commands whose text is a table."""
-    choices = TABLE_FORMATS if tabular else TEXT_FORMATS
+def format_option(*extra: str, tabular: bool = False) -> Callable[[F], F]:
+    """`--format text|json`, or `table|text|json` for commands whose text is a table, and any
+    format only one command has (lint's `github` annotations) after them."""
+    choices = (TABLE_FORMATS if tabular else TEXT_FORMATS) + extra
 
     def decorate(f: F) -> F:
         return click.option(

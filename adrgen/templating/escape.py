@@ -59,8 +59,9 @@ _BULLET = re.compile(r"^([-+*]|\\\*)([ \t]+|$)")
 def _neutralise_line_start(line: str, *, keep_lists: bool = False) -> str:
     """Keep a line from opening a block: heading, fence, rule, admonition, quote, list.
 
-    With `keep_lists`, a line that starts a list item stays one (lists cannot leave the
-    section they are in), and the item's own text is neutralised in turn.
+    With `keep_lists`, a line that starts a bulleted list item stays one (lists cannot
+    leave the section they are in), and the item's own text is neutralised in turn. An
+    ordered list's number is always kept as written: a list would renumber it.
     """
     stripped = line.lstrip(" ")
     indent = line[: len(line) - len(stripped)]
@@ -78,7 +79,7 @@ def _neutralise_line_start(line: str, *, keep_lists: bool = False) -> str:
     if bullet or ordered:
         marker = bullet.group(0) if bullet else ordered.group(0)
         rest = stripped[len(marker) :]
-        if keep_lists:
+        if keep_lists and bullet:
             marker = marker.replace("\\*", "*")
             return indent + marker + _neutralise_line_start(rest, keep_lists=True)
         if bullet:
@@ -100,8 +101,12 @@ def _neutralise_line_start(line: str, *, keep_lists: bool = False) -> str:
 
 # --- the team's prose: inline markdown kept -------------------------------------------
 
-# what changes meaning in prose apart from emphasis, code spans and links, which are kept
-_PROSE_SPECIAL = re.compile(r"([\\`{}\[\]#|])")
+# what changes meaning in prose apart from code spans, links and emphasis, which are kept
+_PROSE_SPECIAL = re.compile(r"([\\`*_{}\[\]#|])")
+# emphasis as people write it: `*a*`, `**a b**`, `_a_`, `__a__`, on one line, no marks inside
+_EMPHASIS = re.compile(
+    r"(?<![*_\w])(\*\*|__|\*|_)(?=[^\s*_])([^*_\n]{1,500}?)(?<=[^\s*_])\1(?![*_\w])"
+)
 _BACKTICKS = re.compile(r"`+")
 # `[text](address)` with no brackets in the text and no spaces, brackets or quotes in the address
 _LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\(([^()\s<>\"']{1,2000})\)")
@@ -151,6 +156,20 @@ def _escape_prose_text(text: str) -> str:
 
 
 def _escape_prose_characters(text: str) -> str:
+    """Escaped, but for emphasis that opens and closes where markdown readers agree it does;
+    any other `*` or `_` is escaped (Python-Markdown drops text around unbalanced ones)."""
+    out = []
+    position = 0
+    for match in _EMPHASIS.finditer(text):
+        mark, inner = match.group(1), match.group(2)
+        out.append(_escape_plain_prose(text[position : match.start()]))
+        out.append(f"{mark}{_escape_plain_prose(inner)}{mark}")
+        position = match.end()
+    out.append(_escape_plain_prose(text[position:]))
+    return "".join(out)
+
+
+def _escape_plain_prose(text: str) -> str:
     text = _ENTITY_START.sub("&amp;", text)
     text = _PROSE_SPECIAL.sub(r"\\\1", text)
     return text.replace("<", "&lt;").replace(">", "&gt;")
@@ -185,14 +204,16 @@ def _lines(text: object, escape: Callable[[str], str]) -> str:
     if text is None:
         return ""
     value = clean_text(str(text)).replace("\t", "    ")
-    lines = [
-        _neutralise_line_start(escape(line.rstrip()), keep_lists=True) for line in value.split("\n")
-    ]
-    # more than one blank line in a row means nothing in markdown; keep the text compact
     out: list[str] = []
-    for line in lines:
-        if not line.strip() and out and not out[-1].strip():
-            continue
+    for raw in value.split("\n"):
+        line = _neutralise_line_start(escape(raw.rstrip()), keep_lists=True)
+        after_a_break = not out or not out[-1].strip()
+        if not line.strip() and out and after_a_break:
+            continue  # more than one blank line in a row means nothing in markdown
+        if after_a_break and line.startswith("    "):
+            # four spaces after a blank line open a code block, which would show the
+            # escapes themselves: the line becomes a paragraph of its own instead
+            line = line.lstrip(" ")
         out.append(line)
     return "\n".join(out).strip("\n")
 

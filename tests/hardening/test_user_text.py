@@ -18,7 +18,7 @@ import pytest
 from factsets import CLI_TO_DAEMON, MADR_SECTIONS
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-from record_words import has_run, section, shown_words, words
+from record_words import has_run, prose_words, section, shown_words, words
 
 from adrgen.files.safe_yaml import dump, parse_text
 from adrgen.records.parse import parse_record, split_front_matter
@@ -324,7 +324,7 @@ def test_property_any_text_round_trips_and_reaches_the_site_as_text(
     assert list(meta) == [key for key in FRONT_MATTER_KEYS if key in meta]
     assert meta["title"] == cleaned.title and meta["deciders"] == cleaned.deciders
     shown = section(body, "## Context and Problem Statement")
-    assert shown_words(shown) == words(cleaned.context.strip() or cleaned.title)
+    assert shown_words(shown) == prose_words(cleaned.context.strip() or cleaned.title)
     raw = path.read_text(encoding="utf-8")
     assert not any(c in raw for c in NEVER_RAW)
     assert len([h for h in headings(body) if h.startswith("# ")]) == 1
