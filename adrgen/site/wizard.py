@@ -37,11 +37,12 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from adrgen import __version__, engine, resources
+from adrgen import __version__, resources
 from adrgen.answers.model import Answers, Facts
 from adrgen.authoring.context import OUTCOME_TEXT
 from adrgen.authoring.interview import fact_spec
 from adrgen.catalog.models import Catalog, any_matches
+from adrgen.engine import ConflictWarning, Reason, Recommendation, find_conflicts, recommend
 from adrgen.errors import AdrgenError
 from adrgen.files.cache import read_entry, write_entry
 from adrgen.vocabulary import FACT_NAMES
@@ -86,8 +87,7 @@ def asked_questions(catalog: Catalog) -> list[AskedQuestion]:
             choices = [(label, value) for label, value in spec.choices]
         else:
             # a yes/no question may ask for the fact the other way round (`yes_means`)
-            yes = getattr(spec, "yes_means", True)
-            choices = [("Yes", yes), ("No", not yes)]
+            choices = [("Yes", spec.yes_means), ("No", not spec.yes_means)]
         asked.append(
             AskedQuestion(
                 fact=question.fact.value,
@@ -106,12 +106,11 @@ def asked_questions(catalog: Catalog) -> list[AskedQuestion]:
 # --- every path the interview can take ----------------------------------------------------
 
 
-def _conflicts(given: dict[str, Any], catalog: Catalog) -> list[Any]:
-    """The catalog's conflicts among the answers given so far (none in a catalog without)."""
-    find = getattr(engine, "find_conflicts", None)
-    if find is None or not getattr(catalog, "conflicts", None):
+def _conflicts(given: dict[str, Any], catalog: Catalog) -> list[ConflictWarning]:
+    """The catalog's conflicts among the answers given so far."""
+    if not catalog.conflicts:
         return []
-    return find(Facts.model_validate(given), catalog)
+    return find_conflicts(Facts.model_validate(given), catalog)
 
 
 @dataclass
@@ -121,7 +120,9 @@ class InterviewTree:
 
     tree: Any
     ends: list[dict[str, Any]]
-    conflicts: list[tuple[dict[str, Any], list[Any]]]  # (answers so far, the catalog's conflicts)
+    conflicts: list[
+        tuple[dict[str, Any], list[ConflictWarning]]
+    ]  # (answers so far, the catalog's conflicts)
 
     @property
     def paths(self) -> int:
@@ -138,7 +139,7 @@ def interview_tree(catalog: Catalog, limit: int = DEFAULT_LIMIT) -> InterviewTre
     """
     questions = asked_questions(catalog)
     ends: list[dict[str, Any]] = []
-    conflicts: list[tuple[dict[str, Any], list[Any]]] = []
+    conflicts: list[tuple[dict[str, Any], list[ConflictWarning]]] = []
 
     def count() -> None:
         if len(ends) + len(conflicts) > limit:
@@ -187,20 +188,20 @@ class _Table:
         self._warning_at: dict[str, int] = {}
         self._result_at: dict[str, int] = {}
 
-    def reason(self, reason: Any) -> int:
+    def reason(self, reason: Reason) -> int:
         entry = [reason.text, list(reason.cites)]
         return _stored(entry, self.reasons, self._reason_at)
 
-    def warning(self, warning: Any) -> int:
+    def warning(self, warning: ConflictWarning) -> int:
         entry = {
             "facts": list(warning.facts),
             "text": " ".join(warning.text.split()),
-            "set_aside": getattr(warning, "set_aside", None),
+            "set_aside": warning.set_aside,
         }
         return _stored(entry, self.warnings, self._warning_at)
 
-    def result(self, rec: Any) -> int:
-        control = getattr(rec, "control", None)
+    def result(self, rec: Recommendation) -> int:
+        control = rec.control
         entry = {
             "mechanism": self.mechanisms[rec.mechanism],
             "outcome": rec.outcome,
@@ -215,7 +216,7 @@ class _Table:
                 "mechanism": self.mechanisms[control.mechanism],
                 "reasons": [self.reason(r) for r in control.reasons],
             },
-            "warnings": [self.warning(w) for w in getattr(rec, "warnings", [])],
+            "warnings": [self.warning(w) for w in rec.warnings],
             "unmet": list(rec.unmet),
         }
         return _stored(entry, self.results, self._result_at)
@@ -240,7 +241,7 @@ def build_table(catalog: Catalog, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
     for facts in walked.ends:
         answers = Answers.model_validate({"title": TITLE, "facts": facts})
         try:
-            leaves.append(table.result(engine.recommend(answers, catalog)))
+            leaves.append(table.result(recommend(answers, catalog)))
         except AdrgenError as exc:  # no mechanism fits: the page says what recommend says
             leaves.append(table.problem(exc.message))
     conflicts = [[table.warning(w) for w in found] for _, found in walked.conflicts]
