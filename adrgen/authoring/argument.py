@@ -625,6 +625,10 @@ def build_argument(
                 reasoner,
             )
         )
+    control_id = getattr(getattr(rec, "control", None), "mechanism", None)
+    for option in options:
+        if option.id == control_id and option.role != "chosen":
+            option.role_label += " for the data, and the control channel beside it"
     shown = {o.id for o in options}
     grouped: dict[str, list[str]] = {}
     for mechanism in catalog.mechanisms:
@@ -637,11 +641,19 @@ def build_argument(
     ]
 
     contradictions = _contradictions(chosen, recommended, reasoner) if rec.override else []
-    obligations = [
-        Obligation(o.id, o.topic, o.text)
-        for o in catalog.meta.obligations
-        if o.mechanism.matches(chosen, facts) and any_matches(o.when, facts)
-    ]
+    # what the team owns: for the data path, and for the control channel beside it
+    owners = [chosen]
+    control = getattr(rec, "control", None)
+    if control is not None and control.mechanism in mechanisms:
+        owners.append(mechanisms[control.mechanism])
+    obligations = list(
+        {
+            o.id: Obligation(o.id, o.topic, o.text)
+            for owner in owners
+            for o in catalog.meta.obligations
+            if o.mechanism.matches(owner, facts) and any_matches(o.when, facts)
+        }.values()
+    )
     drivers = [
         Driver(
             name,

@@ -18,12 +18,20 @@ def record_label(record: RecordInfo) -> str:
     return f"{label}{PROBLEM_MARK}" if record.problems else label
 
 
+def _design(record: RecordInfo) -> str:
+    """`shared-memory`, or `shared-memory + local-grpc` with a control channel beside it."""
+    if record.mechanism and record.control:
+        return f"{record.mechanism} + {record.control}"
+    return record.mechanism or ""
+
+
 @click.command(name="list")
 @dir_option
 @config_option
 @format_option(tabular=True)
 def list_records(records_dir: Path | None, config_path: Path | None, output_format: str) -> None:
-    """List the decision records: number, title, status, date and mechanism.
+    """List the decision records: number, title, status, date and mechanism (with the
+    control channel beside it, for a combined design).
 
     Records written by other tools (MADR, adr-tools, log4brains, by hand) are listed too,
     their statuses read as adrgen's words (`✅ Accepted` and `Approved` are accepted); JSON
@@ -51,8 +59,5 @@ def list_records(records_dir: Path | None, config_path: Path | None, output_form
 
     print_table(
         ["number", "title", "status", "date", "mechanism"],
-        [
-            [record_label(r), r.title, r.status or "", r.date or "", r.mechanism or ""]
-            for r in records
-        ],
+        [[record_label(r), r.title, r.status or "", r.date or "", _design(r)] for r in records],
     )
