@@ -61,6 +61,8 @@ def lint(
             click.echo(
                 f"{len(problems)} problem(s) in {len(records)} records under {ws.records_dir}"
             )
+        elif not records:
+            click.echo(f"{ws.records_dir}: no records yet")
         else:
             click.echo(f"{len(records)} records under {ws.records_dir}: no problems")
     if problems:

@@ -151,7 +151,10 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         team = resolve_workspace(cwd=base_dir)  # a team's .adrgen.yaml fills in the defaults
         self.catalog_dir = path(self.config.catalog) or team.catalog_dir
         self.overlay_path = path(self.config.overlay) or team.overlay_path
-        self.templates_dir = path(self.config.templates) or team.templates_dir
+        self.templates_dir = path(self.config.templates)
+        if self.templates_dir is None and team.templates_dir and team.templates_dir.is_dir():
+            # the team's folder is looked in when it is there (`adrgen init` names one)
+            self.templates_dir = team.templates_dir
         self.record_dirs: list[Path] = []
         self.record_names: list[str | None] = []
         # `adrgen site build --records DIR` publishes other folders than the config names
