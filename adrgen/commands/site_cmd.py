@@ -32,9 +32,14 @@ def find_site_config(config: Path | None, cwd: Path | None = None) -> Path:
     )
 
 
-def _deprecated_config(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+def _deprecated_config(
+    ctx: click.Context, param: click.Parameter, value: Path | None
+) -> Path | None:
     if value is not None:
-        click.echo("note: `adrgen site --config` is now --mkdocs-file (--config names .adrgen.yaml elsewhere)", err=True)
+        click.echo(
+            "note: `adrgen site --config` is now --mkdocs-file (--config names .adrgen.yaml elsewhere)",
+            err=True,
+        )
     return value
 
 

@@ -207,7 +207,9 @@ def write_site(folder: Path, *, team: str | None, records: str | None) -> list[s
         try:
             record_dir.mkdir(parents=True)
         except OSError as exc:
-            raise AdrgenError(f"{record_dir}: cannot make the record folder: {exc.strerror}") from None
+            raise AdrgenError(
+                f"{record_dir}: cannot make the record folder: {exc.strerror}"
+            ) from None
         said.append(f"made {record_dir}")
     existing = existing_site_config(folder)
     if existing is not None:

@@ -113,7 +113,9 @@ def build_with_mkdocs(
     return Path(config.site_dir)
 
 
-def serve_with_mkdocs(config: Path, dev_addr: str, dirty: bool, records: tuple[Path, ...] = ()) -> None:
+def serve_with_mkdocs(
+    config: Path, dev_addr: str, dirty: bool, records: tuple[Path, ...] = ()
+) -> None:
     """Serve the site until interrupted, rebuilding it when a watched file changes."""
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 

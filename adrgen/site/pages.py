@@ -197,7 +197,15 @@ def build_site(
     targets = catalog_targets(catalog)
     for record in records:
         here = posixpath.dirname(record.path)
-        record.body = page_body(record.body, targets, lambda t, h=here: relative_link(t, h))
+        related = {
+            relative_link(target.path, here)
+            for group in record.relation_groups
+            for target in group.targets
+            if target.path
+        }
+        record.body = page_body(
+            record.body, targets, lambda t, h=here: relative_link(t, h), related
+        )
     records.sort(key=RecordPage.sort_key, reverse=True)
     for record in records:
         site.notices.extend(record.problems)
@@ -319,11 +327,12 @@ class _SitePages:
             record_counts={k: len(v) for k, v in self.by_mechanism.items()},
             accepted_counts=accepted,
         )
-        cap = self.options.mechanism_recent
+        cap = min(self.options.mechanism_recent, self.options.page_size)
         for m in self.mechanisms:
             chosen = self.by_mechanism.get(m.id, [])
             listing = Paths.listing_pages("by-mechanism", m.id)
             groups = _by_status(chosen)
+            room = _allot([len(rows) for _, _, rows in groups], cap)
             self.add(
                 Paths.mechanism(m),
                 "mechanism.md.j2",
@@ -335,14 +344,14 @@ class _SitePages:
                 failure_modes=[f for f in catalog.failure_modes if m.id in f.warns_about],
                 tooling=[t for t in catalog.meta.tooling_examples if m.id in t.mechanisms],
                 groups=[
-                    {"label": label, "settled": settled, "rows": rows[:cap], "total": len(rows)}
-                    for label, settled, rows in groups
+                    {"label": label, "settled": settled, "rows": rows[:n], "total": len(rows)}
+                    for (label, settled, rows), n in zip(groups, room, strict=True)
                 ],
                 total=len(chosen),
-                truncated=any(len(rows) > cap for _, _, rows in groups),
+                truncated=len(chosen) > cap,
                 listing=listing(1),
             )
-            if any(len(rows) > cap for _, _, rows in groups):
+            if len(chosen) > cap:
                 back = relative_link(Paths.mechanism(m), posixpath.dirname(listing(1)))
                 self.add_pages(
                     listing,
@@ -406,7 +415,9 @@ class _SitePages:
         mechanisms = [
             {
                 "m": m,
-                "accepted": sum(1 for r in self.by_mechanism.get(m.id, []) if r.status == "accepted"),
+                "accepted": sum(
+                    1 for r in self.by_mechanism.get(m.id, []) if r.status == "accepted"
+                ),
                 "total": len(self.by_mechanism.get(m.id, [])),
             }
             for m in self.mechanisms
@@ -742,6 +753,24 @@ def page_url(target: str, here: str, directory_urls: bool = True) -> str:
     return way + hash_mark + anchor
 
 
+def _allot(sizes: list[int], room: int) -> list[int]:
+    """How many of each group's items fit in `room`: shared out evenly, in order, and what
+    a small group leaves goes to the others (accepted, first, gets any remainder)."""
+    given = [0] * len(sizes)
+    waiting = [i for i, size in enumerate(sizes) if size]
+    while room > 0 and waiting:
+        share = max(1, room // len(waiting))
+        for i in list(waiting):
+            take = min(share, sizes[i] - given[i], room)
+            given[i] += take
+            room -= take
+            if given[i] == sizes[i]:
+                waiting.remove(i)
+            if room == 0:
+                break
+    return given
+
+
 def _by_status(records: list[RecordPage]) -> list[tuple[str, bool, list[RecordPage]]]:
     """A mechanism's decisions grouped: (heading, settled against it?, records newest first);
     accepted first, then proposed, then every other status, each under its own heading."""
@@ -752,7 +781,11 @@ def _by_status(records: list[RecordPage]) -> list[tuple[str, bool, list[RecordPa
     order += sorted(s for s in groups if s not in dashboard.STATUS_ORDER and s)
     order += [""] if "" in groups else []
     return [
-        (status.capitalize() if status else "No status", status not in ("accepted", "proposed"), groups[status])
+        (
+            status.capitalize() if status else "No status",
+            status not in ("accepted", "proposed"),
+            groups[status],
+        )
         for status in order
     ]
 
@@ -855,7 +888,10 @@ def _graph(
                     edge = (node(other), node(record), turned[group.label])
                 else:
                     edge = (node(record), node(other), group.label)
-                if group.label == RELATION_LABELS["relates"] and (edge[1], edge[0], edge[2]) in edges:
+                if (
+                    group.label == RELATION_LABELS["relates"]
+                    and (edge[1], edge[0], edge[2]) in edges
+                ):
                     continue
                 edges.add(edge)
     for source, target, kind in sorted(edges):

@@ -51,7 +51,9 @@ def radar_source(blips: list[Blip]) -> str:
     return text.replace("`", "\\u0060")
 
 
-def radar_fence(source: str, language: str, class_name: str, options: Any, md: Any, **kwargs: Any) -> str:
+def radar_fence(
+    source: str, language: str, class_name: str, options: Any, md: Any, **kwargs: Any
+) -> str:
     """pymdownx.superfences' custom-fence formatter: the radar's HTML from its JSON."""
     return radar_html(_blips_from(source))
 
@@ -76,7 +78,11 @@ def _blips_from(source: str) -> list[Blip]:
             )
         except (KeyError, TypeError, ValueError):
             continue
-        if ":" in blip.href.split("/")[0] or blip.href.startswith("/") or not url_is_safe(blip.href):
+        if (
+            ":" in blip.href.split("/")[0]
+            or blip.href.startswith("/")
+            or not url_is_safe(blip.href)
+        ):
             blip.href = "#"  # only a page of this site
         blips.append(blip)
     return blips
@@ -151,7 +157,9 @@ def _place(blips: list[Blip], cx: float, cy: float, layout: _Layout) -> list[_Pl
                     depth = 0.35 if index % 2 else 0.65
                 else:
                     depth = 0.5
-                radius = max(low + (high - low) * depth, 2 * layout.blip if stance_index == 0 else 0)
+                radius = max(
+                    low + (high - low) * depth, 2 * layout.blip if stance_index == 0 else 0
+                )
                 placed.append(
                     _Placed(
                         blip,
@@ -216,17 +224,17 @@ def _sector_lines(blips: list[Blip], cx: float, cy: float, layout: _Layout) -> l
     return parts
 
 
-def _label_positions(placed: list[_Placed], cx: float, gap: float) -> dict[int, tuple[float, float]]:
+def _label_positions(
+    placed: list[_Placed], cx: float, gap: float
+) -> dict[int, tuple[float, float]]:
     """Names beside their blips, outward; names on one side pushed apart so none overlap."""
     positions: dict[int, tuple[float, float]] = {}
     for side in (1, -1):
-        here = sorted(
-            (p for p in placed if (p.x >= cx) == (side == 1)), key=lambda p: p.y
-        )
+        here = sorted((p for p in placed if (p.x >= cx) == (side == 1)), key=lambda p: p.y)
         last = -math.inf
         for p in here:
             y = max(p.y, last + gap)
-            positions[id(p)] = (p.x + side * (p.r + 6), y)
+            positions[id(p)] = (p.x + side * (p.r + 8), y)
             last = y
     return positions
 
@@ -249,7 +257,7 @@ def _svg(blips: list[Blip], layout: _Layout) -> str:
         short = html.escape(b.name.split(" (")[0], quote=True)
         decisions = f"{b.accepted} accepted decision{'s' if b.accepted != 1 else ''}"
         parts.append(
-            f'<a class="adrgen-radar-blip adrgen-stance-{b.stance}" href="{html.escape(b.href, quote=True)}" '
+            f'<a class="adrgen-radar-blip adrgen-radar-{b.stance}" href="{html.escape(b.href, quote=True)}" '
             f'aria-label="{name}: {b.stance}, {decisions}">'
             f"<title>{name}: {b.stance}, {decisions}</title>"
             f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="{p.r:.1f}"/>'

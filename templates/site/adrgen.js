@@ -104,7 +104,14 @@
     apply();
   }
 
+  // the theme's search dialog has no name for screen readers to announce
+  function nameSearch() {
+    var dialog = document.querySelector(".md-search[role=dialog]:not([aria-label])");
+    if (dialog) dialog.setAttribute("aria-label", "Search");
+  }
+
   function setUp() {
+    nameSearch();
     document.querySelectorAll("article table").forEach(function (table) {
       if (table.getAttribute("data-adrgen-ready")) return;
       var first = table.querySelector("thead th[data-adrgen-column]");

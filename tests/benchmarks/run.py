@@ -248,7 +248,15 @@ def bench_size(n: int, work: Path, repeat: int, stock_limit: int, serve_limit: i
     # folder: each run gets a new one, and none is removed until the end
     first_builds = [
         _timed(
-            [ADRGEN, "site", "build", "--mkdocs-file", str(site / "mkdocs.yml"), "--out", str(first)],
+            [
+                ADRGEN,
+                "site",
+                "build",
+                "--mkdocs-file",
+                str(site / "mkdocs.yml"),
+                "--out",
+                str(first),
+            ],
             None,
             (0,),
         )
