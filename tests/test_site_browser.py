@@ -6,9 +6,9 @@ Uses Debian's chromium (the project's test set-up installs it); playwright only 
 from __future__ import annotations
 
 import functools
+import http.server
 import json
 import re
-import http.server
 import threading
 from pathlib import Path
 

@@ -153,10 +153,7 @@ def _place(blips: list[Blip], cx: float, cy: float, layout: _Layout) -> list[_Pl
                 share = (index + 1) / (len(cell) + 1)
                 angle = math.radians(first + (last - first) * share)
                 # neighbours alternate between the inner and outer half of the ring
-                if len(cell) > 2:
-                    depth = 0.35 if index % 2 else 0.65
-                else:
-                    depth = 0.5
+                depth = (0.35 if index % 2 else 0.65) if len(cell) > 2 else 0.5
                 radius = max(
                     low + (high - low) * depth, 2 * layout.blip if stance_index == 0 else 0
                 )
