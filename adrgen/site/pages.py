@@ -832,7 +832,7 @@ GRAPH_STATUS_COLOURS = {
     "proposed": "#1565c0",
     "rejected": "#c62828",
     "superseded": "#6d4c41",
-    "deprecated": "#6d4c41",
+    "deprecated": "#6a1b9a",
 }
 GRAPH_OTHER_COLOUR = "#616161"
 GRAPH_MECHANISM_COLOUR = "#37474f"

@@ -106,6 +106,9 @@ def _drop_empty_section(out: list[str], heading_at: int | None) -> None:
 
 
 def _link_citations(line: str, targets: dict[str, str], link: Callable[[str], str]) -> str:
+    if _CITATION.search(line) is None:  # most lines cite nothing
+        return line
+
     def replace(match: re.Match[str]) -> str:
         target = targets.get(match.group(0))
         return f"[{match.group(0)}]({link(target)})" if target else match.group(0)
