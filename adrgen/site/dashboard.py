@@ -66,7 +66,7 @@ def needs_attention(
 def _drift(
     records: list[RecordPage], sources: list[RecordSource], catalog: Catalog
 ) -> list[Attention]:
-    from adrgen.records.lint import Linter
+    from adrgen.records.lint import Linter, is_adrgen_record
 
     found = []
     for source in sources:
@@ -75,8 +75,8 @@ def _drift(
             str(record.info.path): record
             for record in records
             if record.source is source
-            and record.status in ACTIVE
-            and "answers" in record.info.front_matter
+            and record.info.lifecycle in ACTIVE
+            and is_adrgen_record(record.info)
         }
         if not pages:
             continue
@@ -94,7 +94,7 @@ def _drift(
 def _old_proposals(records: list[RecordPage], max_age: int, today: Date) -> list[Attention]:
     found = []
     for record in records:
-        if record.status != "proposed" or not record.date:
+        if record.info.lifecycle != "proposed" or not record.date:
             continue
         try:
             age = (today - Date.fromisoformat(record.date)).days

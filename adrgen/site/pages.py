@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path, PurePath
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -681,7 +682,7 @@ class _Renderer:
 
         def url(target: str) -> Markup:
             """A relative link from this page to another generated page or file."""
-            return Markup(relative_link(target, here))
+            return Markup(quote(relative_link(target, here)))  # `#` in a name is no anchor
 
         def mechanism_link(mechanism_id: str) -> Markup:
             m = self.catalog.mechanism(mechanism_id)
@@ -721,10 +722,17 @@ class _Renderer:
 
 def _status_badge(record: RecordPage | str | None) -> Markup:
     """A record's status (or a status) as a coloured badge."""
-    status = record if isinstance(record, str) or record is None else record.status
+    if isinstance(record, str) or record is None:
+        status = behaves = record
+    else:
+        # a word of its own (on hold, reverted) also takes the colour of the status it
+        # behaves as
+        status, behaves = record.status, record.info.lifecycle or record.status
     if not status:
         return Markup("")
-    return Markup(f"**{text(status)}**{{ .adrgen-status .adrgen-status-{css_class(status)} }}")
+    classes = dict.fromkeys([status, behaves])
+    shown = " ".join(f".adrgen-status-{css_class(word)}" for word in classes)
+    return Markup(f"**{text(status)}**{{ .adrgen-status {shown} }}")
 
 
 def _address(path: str, directory_urls: bool) -> str:
