@@ -561,6 +561,7 @@ def _record_inputs(record: RecordPage) -> tuple:
     return (
         record.path,
         record.source.name,
+        record.source.title,  # the team it is shown by
         repr(record.info),
         record.body,
         repr(record.relation_groups),
