@@ -17,14 +17,17 @@ from datetime import date as Date
 from typing import TYPE_CHECKING
 
 from adrgen.site.record_pages import INVERSE, RecordPage, RecordSource
-from adrgen.vocabulary import Stance
+from adrgen.vocabulary import Stance, Status
 
 if TYPE_CHECKING:
     from adrgen.catalog.models import Catalog
 
 # what lint checks again only for these records: adrgen's own that still hold
-ACTIVE = ("proposed", "accepted")
-STATUS_ORDER = ("accepted", "proposed", "deprecated", "superseded", "rejected")
+ACTIVE = (Status.proposed, Status.accepted)
+# the order statuses are counted and grouped in: what stands first
+STATUS_ORDER = (
+    Status.accepted, Status.proposed, Status.deprecated, Status.superseded, Status.rejected
+)  # fmt: skip
 ONE_SIDED_KINDS = ("supersedes", "superseded-by")
 
 
@@ -94,7 +97,7 @@ def _drift(
 def _old_proposals(records: list[RecordPage], max_age: int, today: Date) -> list[Attention]:
     found = []
     for record in records:
-        if record.info.lifecycle != "proposed" or not record.date:
+        if record.info.lifecycle != Status.proposed or not record.date:
             continue
         try:
             age = (today - Date.fromisoformat(record.date)).days

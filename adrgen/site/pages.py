@@ -73,7 +73,7 @@ from adrgen.templating.sandbox import (
     describe_failure,
     run_limited,
 )
-from adrgen.vocabulary import Stance
+from adrgen.vocabulary import Stance, Status
 
 CATALOG = "catalog"
 SITE_TEMPLATES = "site"
@@ -837,11 +837,11 @@ def _pager(page_path: Callable[[int], str], number: int, count: int) -> Markup:
 
 # status colours in the graph, as the badges have them: white text on each meets WCAG AA
 GRAPH_STATUS_COLOURS = {
-    "accepted": "#2e7d32",
-    "proposed": "#1565c0",
-    "rejected": "#c62828",
-    "superseded": "#6d4c41",
-    "deprecated": "#6a1b9a",
+    Status.accepted: "#2e7d32",
+    Status.proposed: "#1565c0",
+    Status.rejected: "#c62828",
+    Status.superseded: "#6d4c41",
+    Status.deprecated: "#6a1b9a",
 }
 GRAPH_OTHER_COLOUR = "#616161"
 GRAPH_MECHANISM_COLOUR = "#37474f"
