@@ -32,7 +32,7 @@ run: install
 	rm -rf $(OUT)/decisions && mkdir -p $(OUT)/decisions && cp examples/decisions/*.md $(OUT)/decisions/
 	$(BIN)/adrgen new --answers examples/answers/editor-plugin-host.yaml --no-input --dir $(OUT)/decisions
 	$(BIN)/adrgen list --dir $(OUT)/decisions
-	$(BIN)/adrgen site build --config site/mkdocs.yml --records $(OUT)/decisions --out $(OUT)/site
+	$(BIN)/adrgen site build --mkdocs-file site/mkdocs.yml --records $(OUT)/decisions --out $(OUT)/site
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -107,9 +107,11 @@ theme:
   name: material
   font: false
   palette:
-    - scheme: default
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
       toggle: {{icon: material/brightness-7, name: Switch to dark mode}}
-    - scheme: slate
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
       toggle: {{icon: material/brightness-4, name: Switch to light mode}}
 nav:
   - Home: index.md

@@ -45,6 +45,8 @@ def test_pages_for_catalog_and_records(catalog, tmp_path) -> None:
     pages = site_pages(catalog, load_sources([tmp_path]))
     name = tmp_path.name.lower().replace("_", "-")
     assert set(pages) == {
+        "index.md",
+        "decisions/attention.md",
         "catalog/index.md",
         "catalog/situations.md",
         "catalog/checklist.md",
@@ -167,7 +169,10 @@ def test_supersede_links_show_both_ways(catalog, tmp_path) -> None:
     new = pages[f"decisions/{folder}/0002-new-way.md"]
     assert "Supersedes: [0001 Old way](0001-old-way.md)" in new
     amends = pages[f"decisions/{folder}/0003-amends.md"]
-    assert "Related: 0099\\-nowhere.md" in amends or "Related: 0099-nowhere.md" in amends
+    assert "Relates to: 0099\\-nowhere.md" in amends or "Relates to: 0099-nowhere.md" in amends
+    # the relation is said once, in the Relations block, not again in the record's text
+    assert amends.count("0001-old-way.md") == 1
+    assert "Amends [1. Old way]" not in amends
 
 
 def test_a_record_that_cannot_be_read_still_gets_a_page(catalog, tmp_path) -> None:

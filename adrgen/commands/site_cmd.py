@@ -10,10 +10,11 @@ from pathlib import Path
 
 import click
 
+from adrgen.config import SITE_CONFIGS
 from adrgen.errors import AdrgenError
 
-# where `adrgen site` looks for the site's config when --config is not given
-DEFAULT_CONFIGS = (Path("mkdocs.yml"), Path("site/mkdocs.yml"))
+# where `adrgen site` looks for the site's config when --mkdocs-file is not given
+DEFAULT_CONFIGS = tuple(Path(name) for name in SITE_CONFIGS)
 
 
 def find_site_config(config: Path | None, cwd: Path | None = None) -> Path:
@@ -26,17 +27,41 @@ def find_site_config(config: Path | None, cwd: Path | None = None) -> Path:
         if (cwd / candidate).is_file():
             return cwd / candidate
     raise AdrgenError(
-        "no mkdocs.yml here or in site/: pass --config FILE (see `adrgen site build --help`)"
+        "no mkdocs.yml here or in site/: pass --mkdocs-file FILE, or run `adrgen init` to "
+        "make one (see `adrgen site build --help`)"
     )
 
 
+def _deprecated_config(
+    ctx: click.Context, param: click.Parameter, value: Path | None
+) -> Path | None:
+    if value is not None:
+        click.echo(
+            "note: `adrgen site --config` is now --mkdocs-file (--config names .adrgen.yaml elsewhere)",
+            err=True,
+        )
+    return value
+
+
+def config_file_option(f):
+    """`--mkdocs-file`, and the older `--config` it replaces (one note when used)."""
+    f = click.option(
+        "--config",
+        "old_config_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        hidden=True,
+        callback=_deprecated_config,
+        expose_value=True,
+    )(f)
+    return click.option(
+        "--mkdocs-file",
+        "config_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="The site's mkdocs.yml (default: ./mkdocs.yml, then ./site/mkdocs.yml).",
+    )(f)
+
+
 # options that `build` and `serve` share
-config_file_option = click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The site's mkdocs.yml (default: ./mkdocs.yml, then ./site/mkdocs.yml).",
-)
 records_option = click.option(
     "--records",
     type=click.Path(path_type=Path, file_okay=False),
@@ -67,6 +92,7 @@ def site() -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Show mkdocs' debug messages.")
 def build(
     config_file: Path | None,
+    old_config_file: Path | None,
     out: Path | None,
     records: tuple[Path, ...],
     strict: bool,
@@ -79,12 +105,13 @@ def build(
 
     \b
     Example:
-      adrgen site build --config site/mkdocs.yml --out /tmp/adr-site --strict
+      adrgen site build --mkdocs-file site/mkdocs.yml --out /tmp/adr-site --strict
       adrgen site build --records docs/decisions --records ../team-b/docs/decisions
     """
     from adrgen.site.build import build_with_mkdocs
 
-    site_dir = build_with_mkdocs(find_site_config(config_file), out, strict, verbose, records)
+    config = find_site_config(config_file or old_config_file)
+    site_dir = build_with_mkdocs(config, out, strict, verbose, records)
     click.echo(f"site written to {site_dir}; open {site_dir / 'index.html'}")
 
 
@@ -103,7 +130,13 @@ def build(
     is_flag=True,
     help="Rebuild only the pages an edit changed (fast with thousands of records).",
 )
-def serve(config_file: Path | None, dev_addr: str, records: tuple[Path, ...], dirty: bool) -> None:
+def serve(
+    config_file: Path | None,
+    old_config_file: Path | None,
+    dev_addr: str,
+    records: tuple[Path, ...],
+    dirty: bool,
+) -> None:
     """Serve the site and rebuild it when the catalog, a record or a page changes.
 
     \b
@@ -113,4 +146,4 @@ def serve(config_file: Path | None, dev_addr: str, records: tuple[Path, ...], di
     """
     from adrgen.site.build import serve_with_mkdocs
 
-    serve_with_mkdocs(find_site_config(config_file), dev_addr, dirty, records)
+    serve_with_mkdocs(find_site_config(config_file or old_config_file), dev_addr, dirty, records)

@@ -31,6 +31,22 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
+def team_name_of(records_dir: Path) -> str | None:
+    """The `team` of the `.adrgen.yaml` whose record folder `records_dir` is, if any."""
+    config_path = find_config(records_dir)
+    if config_path is None:
+        return None
+    from adrgen.config.team import load_config
+
+    try:
+        config = load_config(config_path)
+    except AdrgenError:
+        return None  # a broken config is for the commands that use it to report
+    if (config_path.parent / config.records).resolve() != records_dir.resolve():
+        return None
+    return config.team
+
+
 @dataclass
 class Workspace:
     """Everything a command needs to know about where things are, options over config."""

@@ -34,7 +34,9 @@ from mkdocs.utils import nest_paths
 
 from adrgen import resources
 from adrgen.errors import AdrgenError
-from adrgen.site.pages import STYLESHEET, Site, SiteOptions, build_site
+from adrgen.site.pages import SCRIPT, STYLESHEET, Site, SiteOptions, build_site
+from adrgen.site.radar import FENCE as RADAR_FENCE
+from adrgen.site.radar import radar_fence
 from adrgen.site.safe_markdown import SafeMarkdown
 
 log = get_plugin_logger(__name__)
@@ -46,6 +48,7 @@ MERMAID_FENCE = "mermaid"
 
 
 RECORDS_OVERRIDE = "ADRGEN_SITE_RECORDS"
+HOME_PAGE = "index.md"
 
 TAGS_PLUGIN = frozenset({"material.plugins.tags"})
 
@@ -64,6 +67,7 @@ class AdrgenConfig(base.Config):
     page_size = c.Type(int, default=100)
     graph_limit = c.Type(int, default=40)
     mechanism_recent = c.Type(int, default=20)
+    proposed_max_age = c.Type(int, default=30)  # days before the dashboard names a proposal
 
 
 class AdrgenPlugin(BasePlugin[AdrgenConfig]):
@@ -135,6 +139,8 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         config.markdown_extensions.append(self.safe)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        if SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(SCRIPT)
         self.record_template = None
         if config.theme.name == "material":
             # last: a site's own templates (custom_dir) come first
@@ -151,7 +157,10 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         team = resolve_workspace(cwd=base_dir)  # a team's .adrgen.yaml fills in the defaults
         self.catalog_dir = path(self.config.catalog) or team.catalog_dir
         self.overlay_path = path(self.config.overlay) or team.overlay_path
-        self.templates_dir = path(self.config.templates) or team.templates_dir
+        self.templates_dir = path(self.config.templates)
+        if self.templates_dir is None and team.templates_dir and team.templates_dir.is_dir():
+            # the team's folder is looked in when it is there (`adrgen init` names one)
+            self.templates_dir = team.templates_dir
         self.record_dirs: list[Path] = []
         self.record_names: list[str | None] = []
         # `adrgen site build --records DIR` publishes other folders than the config names
@@ -172,6 +181,13 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         for folder in self.record_dirs:
             if not folder.is_dir():
                 raise AdrgenError(f"records: {folder}: record folder not found")
+        from adrgen.config.workspace import team_name_of
+
+        # a folder is shown by its `name:` here, else by the team its .adrgen.yaml names
+        self.record_teams = [
+            name or team_name_of(folder)
+            for name, folder in zip(self.record_names, self.record_dirs, strict=True)
+        ]
         if self.templates_dir is not None and not self.templates_dir.is_dir():
             raise AdrgenError(f"templates: {self.templates_dir}: folder not found")
         self.watched = [self.catalog_dir, *self.record_dirs]
@@ -217,9 +233,15 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             graph_limit=self.config.graph_limit,
             mechanism_recent=self.config.mechanism_recent,
             templates_dir=self.templates_dir,
+            proposed_max_age=self.config.proposed_max_age,
+            # a site's own index.md stays its home page; the dashboard then has its own
+            home_at_root=files.get_file_from_path("index.md") is None,
+            directory_urls=config.use_directory_urls,
         )
         try:
             sources = load_sources(self.record_dirs, self.record_names)
+            for source, team in zip(sources, self.record_teams, strict=True):
+                source.team = team
             site = build_site(self.catalog, sources, options, self.kept_pages)
         except AdrgenError as exc:
             raise PluginError(f"adrgen: {exc.message}") from None
@@ -243,6 +265,8 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
                 files.append(File.generated(config, path, abs_src_path=str(source)))
         if files.get_file_from_path(STYLESHEET) is None:
             files.append(File.generated(config, STYLESHEET, content=site.stylesheet))
+        if files.get_file_from_path(SCRIPT) is None:
+            files.append(File.generated(config, SCRIPT, content=site.script))
         self.generated_pages = set(site.pages)
         self.safe_pages = self.generated_pages - site.raw_html_pages
         self.record_pages = site.record_pages
@@ -426,6 +450,8 @@ def _ensure_extensions(config: Any) -> None:
     fences = superfences.setdefault("custom_fences", [])
     if not any(f.get("name") == MERMAID_FENCE for f in fences):
         fences.append({"name": MERMAID_FENCE, "class": "mermaid", "format": fence_code_format})
+    if not any(f.get("name") == RADAR_FENCE for f in fences):
+        fences.append({"name": RADAR_FENCE, "class": RADAR_FENCE, "format": radar_fence})
 
 
 def _extend_nav(config: Any, site: Site, own_pages: list[str]) -> None:
@@ -434,8 +460,12 @@ def _extend_nav(config: Any, site: Site, own_pages: list[str]) -> None:
         # mkdocs would list the docs folder's pages; keep that and add the sections after it
         config.nav = [*nest_paths(own_pages), *site.nav]
         return
-    if not any(path in site.in_nav for path in _nav_paths(config.nav)):
-        config.nav = [*config.nav, *site.nav]
+    named = _nav_paths(config.nav)
+    # a nav that names the home page (the dashboard, when the docs have none) has not
+    # placed the sections: they follow it, without a second entry for the home page
+    if not any(path in site.in_nav and path != HOME_PAGE for path in named):
+        sections = [item for item in site.nav if HOME_PAGE not in item.values()]
+        config.nav = [*config.nav, *(sections if HOME_PAGE in named else site.nav)]
 
 
 def _nav_paths(nav: Any) -> list[str]:

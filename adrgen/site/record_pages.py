@@ -36,7 +36,9 @@ from adrgen.templating.escape import inline as text
 
 DECISIONS = "decisions"
 # names of generated pages under decisions/ that a folder name must not shadow
-RESERVED_NAMES = {"index", "graph", "tags", "log", "assets", "by-mechanism", "by-tag"}
+RESERVED_NAMES = {
+    "index", "graph", "tags", "log", "assets", "by-mechanism", "by-tag", "dashboard", "attention"
+}  # fmt: skip
 
 _H1 = re.compile(r"^#\s+\S")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -63,7 +65,7 @@ RELATION_LABELS = {
     "superseded-by": "Superseded by",
     "amends": "Amends",
     "amended-by": "Amended by",
-    "relates": "Related",
+    "relates": "Relates to",
 }
 
 
@@ -74,6 +76,11 @@ class RecordSource:
     name: str
     directory: Path
     records: list[RecordInfo] = field(default_factory=list)
+    team: str | None = None  # the name the folder is shown by, when one is configured
+
+    @property
+    def title(self) -> str:
+        return self.team or self.name
 
 
 @dataclass
@@ -102,6 +109,8 @@ class RecordPage:
     body: str = ""
     relation_groups: list[RelationGroup] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the page could not publish
+    # the links this record itself writes that lead to a published record: (kind, its path)
+    written: set[tuple[str, str]] = field(default_factory=set)
 
     # --- what templates read ---------------------------------------------------------
     @property
@@ -344,6 +353,7 @@ def _resolve_relations(pages: list[RecordPage], index: _RecordIndex) -> None:
                 continue
             add(page, kind, Target(title=other.label, path=other.path))
             add(other, INVERSE[kind], Target(title=page.label, path=page.path))
+            page.written.add((kind, other.path))
     for page in pages:
         page.relation_groups = [
             RelationGroup(RELATION_LABELS[kind], found[page.path][kind])

@@ -237,7 +237,7 @@ def bench_size(n: int, work: Path, repeat: int, stock_limit: int, serve_limit: i
     site_runs = max(2, repeat - 1) if n >= 5000 else repeat
     run(
         "adrgen site build",
-        [ADRGEN, "site", "build", "--config", str(site / "mkdocs.yml")],
+        [ADRGEN, "site", "build", "--mkdocs-file", str(site / "mkdocs.yml")],
         site_runs,
         floor=site_floor,
     )
@@ -248,7 +248,15 @@ def bench_size(n: int, work: Path, repeat: int, stock_limit: int, serve_limit: i
     # folder: each run gets a new one, and none is removed until the end
     first_builds = [
         _timed(
-            [ADRGEN, "site", "build", "--config", str(site / "mkdocs.yml"), "--out", str(first)],
+            [
+                ADRGEN,
+                "site",
+                "build",
+                "--mkdocs-file",
+                str(site / "mkdocs.yml"),
+                "--out",
+                str(first),
+            ],
             None,
             (0,),
         )
