@@ -31,7 +31,7 @@ _RELATION_LINE = re.compile(
 _H2 = re.compile(r"^##\s")
 _STATUS_H2 = re.compile(r"^##\s+status\s*#*\s*$", re.IGNORECASE)
 _CITATION = re.compile(
-    r"(?<![\w/:.-])(mechanism|situation|checklist|failure-mode|guidance):([a-z0-9][a-z0-9-]*)\b"
+    r"(?<![\w/:.-])(mechanism|situation|checklist|failure-mode|guidance|tooling):([a-z0-9][a-z0-9-]*)\b"
 )
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 _LINK_DESTINATION = re.compile(r"\]\(<?([^)\s>]+)>?(?:\s[^)]*)?\)")
@@ -49,6 +49,12 @@ def catalog_targets(catalog: Catalog) -> dict[str, str]:
         {f"failure-mode:{f.id}": f"catalog/failure-modes.md#{f.id}" for f in catalog.failure_modes}
     )
     targets.update({f"guidance:{g.id}": f"catalog/index.md#{g.id}" for g in catalog.meta.guidance})
+    targets.update(
+        {
+            f"tooling:{t.id}": f"catalog/index.md#tooling-{t.id}"
+            for t in catalog.meta.tooling_examples
+        }
+    )
     return targets
 
 
