@@ -26,7 +26,7 @@ from pydantic import ValidationError, model_validator
 
 from adrgen.answers.model import Answers, Facts
 from adrgen.catalog.models import Catalog
-from adrgen.errors import AdrgenError
+from adrgen.errors import AdrgenError, did_you_mean
 from adrgen.records import conventions
 from adrgen.records.parse import RecordInfo, number_of, scan_records, split_front_matter
 from adrgen.validation import Strict, describe_errors
@@ -406,7 +406,8 @@ class Linter:
             self.report(
                 using[0],
                 "unknown-status",
-                f"status {using[0].status_text!r} ({word!r}) is not a status adrgen knows{others}",
+                f"status {using[0].status_text!r} ({word!r}) is not a status adrgen knows"
+                f"{did_you_mean(word, STATUSES)}{others}",
                 line=using[0].status_line,
                 fix=f"use one of {', '.join(STATUSES)}, or a word adrgen reads "
                 "(see the conventions page)",
@@ -478,7 +479,8 @@ class Linter:
             self.report(
                 record,
                 "unknown-mechanism",
-                f"mechanism {meta.mechanism!r} is no longer in the catalog",
+                f"mechanism {meta.mechanism!r} is no longer in the catalog"
+                f"{did_you_mean(meta.mechanism, [m.id for m in self.catalog.mechanisms])}",
                 fix="choose a mechanism from `adrgen catalog list`, or add it to the catalog",
                 key=meta.mechanism,
             )
