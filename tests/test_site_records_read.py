@@ -145,3 +145,10 @@ def test_the_teams_prose_keeps_inline_code_and_nothing_that_runs(tmp_path: Path)
     assert not any(href.lower().startswith("javascript") for href, _ in page.links)
     assert page.scripts == 0 and "alert(1)" in " ".join(page.loose_text)  # shown, not run
     assert "Not a heading" not in page.headings
+
+
+def test_the_log_shows_a_combined_designs_control_channel(example_site: Path) -> None:
+    log = (example_site / "decisions" / "index.html").read_text(encoding="utf-8")
+    row = log.split("Camera services send frames to the local inference server", 1)[1]
+    row = row.split("</tr>", 1)[0]
+    assert "Shared memory</a> + <a" in row and "Local gRPC</a>" in row

@@ -106,6 +106,7 @@ class RecordPage:
     path: str  # the page's path in the site, e.g. decisions/team-a/0012-foo.md
     mechanism_entry: Mechanism | None = None
     mechanism_path: str | None = None
+    control_entry: Mechanism | None = None  # a combined design's control channel
     body: str = ""
     relation_groups: list[RelationGroup] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the page could not publish
@@ -181,8 +182,13 @@ class RecordPage:
     def mechanism_link(self, url: Any) -> Markup:
         """The chosen mechanism, linked to its catalog page when the catalog knows it."""
         if self.mechanism_entry is not None and self.mechanism_path is not None:
-            return Markup(f"[{text(self.mechanism_entry.name)}]({url(self.mechanism_path)})")
-        return Markup(text(self.info.mechanism or ""))
+            shown = f"[{text(self.mechanism_entry.name)}]({url(self.mechanism_path)})"
+        else:
+            shown = text(self.info.mechanism or "")
+        if self.control_entry is not None:
+            control = f"catalog/mechanisms/{self.control_entry.id}.md"
+            shown += f" + [{text(self.control_entry.name)}]({url(control)})"
+        return Markup(shown)
 
     def sort_key(self) -> tuple:
         """Newest first: by date, then number; records without a date after dated ones."""
@@ -285,6 +291,8 @@ def build_record_pages(catalog: Catalog, sources: list[RecordSource]) -> list[Re
         page.mechanism_entry = mechanism
         if mechanism is not None:
             page.mechanism_path = f"catalog/mechanisms/{mechanism.id}.md"
+        if page.info.control:
+            page.control_entry = catalog.mechanism(page.info.control)
     _resolve_relations(pages, index)
     return pages
 
