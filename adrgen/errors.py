@@ -24,6 +24,10 @@ class AdrgenError(Exception):
         if exit_code is not None:
             self.exit_code = exit_code
 
+    def lines(self) -> list[str]:
+        """What is printed: one line, whatever characters the message holds."""
+        return [self.message]
+
 
 class ValidationProblems(AdrgenError):
     """Several problems found in one input, one line each (file:line: message)."""
@@ -31,6 +35,9 @@ class ValidationProblems(AdrgenError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+    def lines(self) -> list[str]:
+        return list(self.problems)
 
 
 class AnswerProblem(AdrgenError):

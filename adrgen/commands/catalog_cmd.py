@@ -16,6 +16,7 @@ from adrgen.commands.common import (
     workspace,
 )
 from adrgen.errors import AdrgenError
+from adrgen.terminal import echo
 
 
 @click.group()
@@ -41,7 +42,7 @@ def validate(catalog_dir: Path | None, config_path: Path | None) -> None:
     ws = workspace(config_path, catalog_dir)
     cat = ws.catalog
     overlay = f", overlay {ws.overlay_path}" if ws.overlay_path else ""
-    click.echo(
+    echo(
         f"{ws.catalog_dir}: catalog {cat.meta.name} {cat.meta.version} is valid: "
         f"{len(cat.mechanisms)} mechanisms, {len(cat.situations)} situations, "
         f"{len(cat.checklist)} checklist items, {len(cat.failure_modes)} failure modes, "
@@ -117,7 +118,7 @@ def show(
         else:
             from adrgen.catalog.text_views import catalog_markdown
 
-            click.echo(catalog_markdown(cat))
+            echo(catalog_markdown(cat))
         return
     entry = (
         cat.mechanism(entry_id)
@@ -141,7 +142,7 @@ def show(
     else:
         from adrgen.catalog.text_views import entry_markdown
 
-        click.echo(entry_markdown(cat, entry))
+        echo(entry_markdown(cat, entry))
 
 
 @catalog.command()

@@ -1,15 +1,15 @@
-"""Options shared by several commands, and output helpers."""
+"""Options shared by several commands; the printers are in adrgen.terminal."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from adrgen.config.workspace import Workspace, resolve_workspace
+from adrgen.terminal import print_json, print_table  # noqa: F401 (printers)
 
 F = Callable[..., Any]
 
@@ -74,20 +74,3 @@ def workspace(
     return resolve_workspace(
         config=config_path, catalog=catalog_dir, records_dir=records_dir, **extra
     )
-
-
-def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-
-
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """A plain aligned table; the last column is never padded so long text does not wrap oddly."""
-    cells = [[str(c) for c in headers]] + [
-        ["" if c is None else str(c) for c in row] for row in rows
-    ]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    for index, row in enumerate(cells):
-        line = "  ".join(c.ljust(widths[i]) if i < len(row) - 1 else c for i, c in enumerate(row))
-        click.echo(line.rstrip())
-        if index == 0:
-            click.echo("  ".join("-" * w for w in widths))

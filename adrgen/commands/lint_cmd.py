@@ -15,6 +15,7 @@ from adrgen.commands.common import (
     workspace,
 )
 from adrgen.errors import ExitCode
+from adrgen.terminal import echo
 
 
 @click.command()
@@ -56,12 +57,10 @@ def lint(
         print_json(problems_as_json(records, problems))
     else:
         for problem in problems:
-            click.echo(problem.line())
+            echo(problem.line(), one_line=True)
         if problems:
-            click.echo(
-                f"{len(problems)} problem(s) in {len(records)} records under {ws.records_dir}"
-            )
+            echo(f"{len(problems)} problem(s) in {len(records)} records under {ws.records_dir}")
         else:
-            click.echo(f"{len(records)} records under {ws.records_dir}: no problems")
+            echo(f"{len(records)} records under {ws.records_dir}: no problems")
     if problems:
         raise click.exceptions.Exit(int(ExitCode.PROBLEMS_FOUND))

@@ -8,6 +8,7 @@ import click
 
 from adrgen.commands.common import config_option, dir_option, format_option, print_json, workspace
 from adrgen.records.parse import RecordInfo, scan_records
+from adrgen.terminal import echo
 
 PROBLEM_MARK = "!"
 
@@ -37,12 +38,12 @@ def list_records(records_dir: Path | None, config_path: Path | None, output_form
     records = scan_records(ws.records_dir)
     for record in records:
         for problem in record.problems:
-            click.echo(f"warning: {problem}", err=True)
+            echo(f"warning: {problem}", err=True, one_line=True)
     if output_format == "json":
         print_json([record.to_dict() for record in records])
         return
     if not records:
-        click.echo(f"{ws.records_dir}: no records yet", err=True)
+        echo(f"{ws.records_dir}: no records yet", err=True, one_line=True)
         return
     from adrgen.commands.common import print_table
 

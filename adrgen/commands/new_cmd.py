@@ -17,6 +17,7 @@ from adrgen.commands.common import (
     workspace,
 )
 from adrgen.errors import AdrgenError
+from adrgen.terminal import echo
 from adrgen.vocabulary import STATUSES
 
 NO_TERMINAL = (
@@ -99,7 +100,7 @@ def new(
         lines=lines,
     )
     if dry_run:
-        click.echo(record_text(plan, next_number(ws.records_dir)), nl=False)
+        echo(record_text(plan, next_number(ws.records_dir)), nl=False)
         return
     path, number = write_new_record(plan, ws.records_dir)
     rec = plan.recommendation
@@ -120,7 +121,7 @@ def new(
             }
         )
         return
-    click.echo(f"{path}: record {number} written ({rec.name}, {plan.status})")
+    echo(f"{path}: record {number} written ({rec.name}, {plan.status})", one_line=True)
 
 
 def _answers(ws: Any, answers_path: Path | None, no_input: bool) -> tuple[Any, object, Any]:

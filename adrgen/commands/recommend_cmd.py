@@ -15,6 +15,7 @@ from adrgen.commands.common import (
 )
 from adrgen.engine import Recommendation
 from adrgen.engine import recommend as run_engine
+from adrgen.terminal import echo
 
 
 @click.command()
@@ -62,10 +63,10 @@ def recommend(
             data.pop("trace")
         print_json(data)
         return
-    click.echo(format_recommendation(result))
+    echo(format_recommendation(result))
     if explain:
-        click.echo("")
-        click.echo(format_trace(result))
+        echo("")
+        echo(format_trace(result))
 
 
 def format_recommendation(result: Recommendation) -> str:

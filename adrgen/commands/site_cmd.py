@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from adrgen.errors import AdrgenError
+from adrgen.terminal import echo
 
 # where `adrgen site` looks for the site's config when --config is not given
 DEFAULT_CONFIGS = (Path("mkdocs.yml"), Path("site/mkdocs.yml"))
@@ -85,7 +86,7 @@ def build(
     from adrgen.site.build import build_with_mkdocs
 
     site_dir = build_with_mkdocs(find_site_config(config_file), out, strict, verbose, records)
-    click.echo(f"site written to {site_dir}; open {site_dir / 'index.html'}")
+    echo(f"site written to {site_dir}; open {site_dir / 'index.html'}", one_line=True)
 
 
 @site.command()

@@ -16,6 +16,7 @@ from adrgen.commands.common import (
     workspace,
 )
 from adrgen.errors import AdrgenError
+from adrgen.terminal import echo
 
 
 @click.group()
@@ -112,11 +113,11 @@ def export(name: str, to_dir: Path | None, config_path: Path | None) -> None:
         )
     destination_dir.mkdir(parents=True, exist_ok=True)
     write_text_atomic(destination, source.read_text(encoding="utf-8"))
-    click.echo(f"wrote {destination}")
+    echo(f"wrote {destination}", one_line=True)
     if ws.templates_dir is not None and destination_dir.resolve() == ws.templates_dir.resolve():
-        click.echo(
+        echo(
             f"the team's {name!r} now replaces the built-in one; edit it to suit the team, or "
             f'keep only `{{% extends "builtin/{source.name}" %}}` and the blocks you change'
         )
     else:
-        click.echo("set `templates:` in .adrgen.yaml to this folder for adrgen to use it")
+        echo("set `templates:` in .adrgen.yaml to this folder for adrgen to use it")
