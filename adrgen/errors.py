@@ -55,6 +55,25 @@ class AnswerProblem(AdrgenError):
         return AdrgenError(f"{location(source, line)}: {self.message}", exit_code=self.exit_code)
 
 
+EXCERPT_LENGTH = 60
+
+
+def excerpt(value: object, limit: int = EXCERPT_LENGTH, *, quoted: bool = True) -> str:
+    """A value from a file as an error message may quote it: short, escaped, in quotes
+    unless `quoted` is false.
+
+    A file named by mistake (an overlay that is really `/etc/shadow`) must not be printed
+    back through its error messages, nor put control characters in them.
+    """
+    if isinstance(value, str):
+        escaped = repr(value[:limit])
+        if not quoted:
+            escaped = escaped[1:-1]
+        return escaped + ("…" if len(value) > limit else "")
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def location(path: object, line: int | None) -> str:
     """`file:line` as every error message starts, or just `file` when no line is known."""
     return f"{path}:{line}" if line else f"{path}"

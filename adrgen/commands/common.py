@@ -24,11 +24,20 @@ def config_option(f: F) -> F:
 
 
 def catalog_option(f: F) -> F:
+    """`--catalog DIR` and `--overlay FILE`: the catalog a command sees."""
+    f = click.option(
+        "--overlay",
+        "overlay_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Catalog overlay to apply instead of the configured one; unlike the config's, "
+        "it may be outside the team folder.",
+    )(f)
     return click.option(
         "--catalog",
         "catalog_dir",
         type=click.Path(path_type=Path, file_okay=False),
-        help="Catalog folder to use instead of the configured or shipped one.",
+        help="Catalog folder to use instead of the configured or shipped one; unlike the "
+        "config's, it may be outside the team folder.",
     )(f)
 
 
@@ -69,8 +78,13 @@ def workspace(
     config_path: Path | None = None,
     catalog_dir: Path | None = None,
     records_dir: Path | None = None,
+    overlay_path: Path | None = None,
     **extra: Any,
 ) -> Workspace:
     return resolve_workspace(
-        config=config_path, catalog=catalog_dir, records_dir=records_dir, **extra
+        config=config_path,
+        catalog=catalog_dir,
+        records_dir=records_dir,
+        overlay=overlay_path,
+        **extra,
     )

@@ -33,6 +33,7 @@ def lint(
     records_dir: Path | None,
     against_ref: str | None,
     catalog_dir: Path | None,
+    overlay_path: Path | None,
     config_path: Path | None,
     output_format: str,
 ) -> None:
@@ -49,7 +50,7 @@ def lint(
     """
     from adrgen.records.lint import clashes_with_ref, lint_records, problems_as_json
 
-    ws = workspace(config_path, catalog_dir, records_dir)
+    ws = workspace(config_path, catalog_dir, records_dir, overlay_path)
     records, problems = lint_records(ws.records_dir, ws.catalog)
     if against_ref:
         problems += clashes_with_ref(ws.records_dir, against_ref)

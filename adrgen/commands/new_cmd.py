@@ -72,6 +72,7 @@ def new(
     status: str | None,
     dry_run: bool,
     catalog_dir: Path | None,
+    overlay_path: Path | None,
     config_path: Path | None,
     output_format: str,
 ) -> None:
@@ -88,7 +89,7 @@ def new(
     """
     from adrgen.authoring.plan import next_number, plan_record, record_text, write_new_record
 
-    ws = workspace(config_path, catalog_dir, records_dir, templates=templates_dir)
+    ws = workspace(config_path, catalog_dir, records_dir, overlay_path, templates=templates_dir)
     answers, source, lines = _answers(ws, answers_path, no_input)
     plan = plan_record(
         ws,

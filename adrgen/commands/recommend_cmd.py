@@ -38,6 +38,7 @@ def recommend(
     answers_path: Path,
     explain: bool,
     catalog_dir: Path | None,
+    overlay_path: Path | None,
     config_path: Path | None,
     output_format: str,
 ) -> None:
@@ -50,7 +51,7 @@ def recommend(
     from adrgen.answers.loading import load_answers_data, validate_answers
     from adrgen.errors import AnswerProblem
 
-    ws = workspace(config_path, catalog_dir)
+    ws = workspace(config_path, catalog_dir, overlay_path=overlay_path)
     data, lines = load_answers_data(answers_path)
     answers = validate_answers(data, answers_path, lines)
     try:
