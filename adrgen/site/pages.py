@@ -34,6 +34,7 @@ to inert text unless a template marks it as catalog prose with `| md`.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -570,9 +571,11 @@ class _Renderer:
         return tuple(files)
 
     def stylesheet(self) -> str:
+        from adrgen.files.reading import read_text
+
         for folder in (self.team_dir, self.builtin):
-            if folder is not None and (folder / "adrgen.css").is_file():
-                return (folder / "adrgen.css").read_text(encoding="utf-8")
+            if folder is not None and os.path.lexists(folder / "adrgen.css"):
+                return read_text(folder / "adrgen.css")  # a FIFO or device is refused
         return ""
 
 

@@ -18,6 +18,7 @@ from jinja2 import BytecodeCache
 
 from adrgen import resources
 from adrgen.errors import AdrgenError
+from adrgen.files.reading import read_bytes
 from adrgen.templating import escape as mdescape
 from adrgen.templating.sandbox import (
     RecordEnvironment,
@@ -82,8 +83,8 @@ def _bytecode_cache(environment: RecordEnvironment) -> BytecodeCache | None:
     from adrgen.templating.cache import compiled_templates_cache
 
     try:
-        marker = hashlib.sha256(Path(sandbox.__file__).read_bytes()).hexdigest()[:16]
-    except OSError:
+        marker = hashlib.sha256(read_bytes(Path(sandbox.__file__))).hexdigest()[:16]
+    except AdrgenError:
         return None
     return compiled_templates_cache(environment, "templates", (), marker)
 

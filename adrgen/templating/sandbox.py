@@ -36,6 +36,9 @@ from jinja2.nodes import Concat
 from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 from jinja2.utils import Namespace
 
+from adrgen.errors import AdrgenError
+from adrgen.files.reading import read_text
+
 MAX_TEMPLATE_BYTES = 256 * 1024
 MAX_NAME_LENGTH = 200
 BUILTIN_PREFIX = "builtin"  # `builtin/madr.md.j2` always means the shipped template
@@ -109,13 +112,10 @@ class TemplateFolders(BaseLoader):
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = self.locate(template)
-        size = path.stat().st_size
-        if size > MAX_TEMPLATE_BYTES:
-            raise SecurityError(f"{path}: {size} bytes is over the {MAX_TEMPLATE_BYTES}-byte limit")
-        try:
-            source = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SecurityError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
+        try:  # a regular file, capped: a template swapped for a FIFO since `locate` is refused
+            source = read_text(path, max_bytes=MAX_TEMPLATE_BYTES)
+        except AdrgenError as exc:
+            raise SecurityError(exc.message) from None
         self.served.add(str(path))
         mtime = path.stat().st_mtime
         return source, str(path), lambda: path.exists() and path.stat().st_mtime == mtime
