@@ -26,6 +26,7 @@ from adrgen.templating.sandbox import (
     TemplateFolders,
     describe_failure,
     run_limited,
+    within_limits,
 )
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -114,8 +115,9 @@ def render_template(
     context = plain(context)
     try:
         fallback = _display(str(loader.locate(file_name)))
-        template = environment.get_template(file_name)
-        return run_limited(template, context, limits)
+        with within_limits(limits):  # one clock for compiling and rendering
+            template = environment.get_template(file_name)
+            return run_limited(template, context, limits)
     except Exception as exc:  # anything a template does wrong is the template's error
         raise AdrgenError(
             describe_failure(exc, loader.served, fallback, limits, display=_display)
