@@ -78,6 +78,7 @@ class SiteOptions:
     graph_limit: int = 40  # most recent records drawn in the decision graph
     mechanism_recent: int = 20  # newest decisions shown on a mechanism's own page
     templates_dir: Path | None = None  # a team's templates folder; its site/ is looked up first
+    attachment_types: tuple[str, ...] = ()  # published beside records though they can run script
 
 
 @dataclass
@@ -165,7 +166,7 @@ def build_site(
         raise AdrgenError("site: page_size, graph_limit and mechanism_recent must be at least 1")
     records = build_record_pages(catalog, sources)
     site = Site()
-    site.files = prepare_bodies(records)
+    site.files = prepare_bodies(records, options.attachment_types)
     records.sort(key=RecordPage.sort_key, reverse=True)
     for record in records:
         site.notices.extend(record.problems)

@@ -35,7 +35,7 @@ from mkdocs.utils import nest_paths
 from adrgen import resources
 from adrgen.errors import AdrgenError
 from adrgen.site.pages import STYLESHEET, Site, SiteOptions, build_site
-from adrgen.site.safe_markdown import SafeMarkdown
+from adrgen.site.safe_markdown import SafeMarkdown, check_extensions
 
 log = get_plugin_logger(__name__)
 
@@ -64,6 +64,10 @@ class AdrgenConfig(base.Config):
     page_size = c.Type(int, default=100)
     graph_limit = c.Type(int, default=40)
     mechanism_recent = c.Type(int, default=20)
+    # what a team accepts although it can run script on its site (see adrgen.site.safe_markdown
+    # and adrgen.site.record_pages): markdown extensions for record pages, attachment types
+    trusted_extensions = c.ListOfItems(c.Type(str), default=[])
+    attachment_types = c.ListOfItems(c.Type(str), default=[])
 
 
 class AdrgenPlugin(BasePlugin[AdrgenConfig]):
@@ -128,6 +132,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         try:
             self._resolve(base_dir)
             self.catalog = self._load_catalog()
+            check_extensions(config.markdown_extensions, self.config.trusted_extensions)
         except AdrgenError as exc:
             raise PluginError(f"adrgen: {exc.message}") from None
         _ensure_extensions(config)
@@ -217,6 +222,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             graph_limit=self.config.graph_limit,
             mechanism_recent=self.config.mechanism_recent,
             templates_dir=self.templates_dir,
+            attachment_types=tuple(self.config.attachment_types),
         )
         try:
             sources = load_sources(self.record_dirs, self.record_names)
@@ -253,6 +259,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         # the page's markdown converter is made right after this event: it picks the policy up
         generated = page.file.generated_by is not None
         self.safe.active = generated and page.file.src_uri in self.safe_pages
+        self.safe.record_page = generated and page.file.src_uri in self.record_pages
         if generated and self.record_template and page.file.src_uri in self.record_pages:
             page.meta.setdefault("template", self.record_template)
         return markdown

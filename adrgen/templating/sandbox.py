@@ -143,7 +143,7 @@ class _BoundedConcatGenerator(CodeGenerator):
 
 
 _PRINTF_WIDTH = re.compile(r"%[#0\- +]*(\d+)?(?:\.(\d+))?")
-_FORMAT_SPEC_WIDTH = re.compile(r"\{[^{}]*:[^{}\d]*(\d+)")
+_FORMAT_SPEC_WIDTH = re.compile(r"\{[^{}:]*:[^{}\d]*(\d+)")
 _WIDTH_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map"}
 _SIZED = (str, list, tuple)
 # filters whose numeric arguments are widths or counts of output characters
