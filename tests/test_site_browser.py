@@ -235,7 +235,7 @@ def test_xss_record_shows_its_payload_as_text(served, page):
     page.wait_for_url(f"**/{records[XSS_TITLE]}/")
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").first.inner_text().rstrip("¶ ") == XSS_TITLE
-    assert XSS_TITLE in page.title()
+    assert XSS_TITLE in page.title().replace("\u2060", "")  # a `<` opens no tag there
     article = page.locator("article")
     assert "<img src=x onerror=alert(1)>" in article.inner_text()
     assert "<script>alert(2)</script>" in article.inner_text()

@@ -33,7 +33,7 @@ class _Lines(logging.Handler):
         if record.levelno >= logging.ERROR:
             self.errors.append(message)
             return
-        echo(f"{level:<8}-  {message}", err=level != "INFO", one_line=True)
+        echo(f"{level:<8}-  {message}", err=level != "INFO")
 
 
 def _logging(verbose: bool) -> _Lines:

@@ -19,13 +19,15 @@ inside Python-Markdown instead, where the parser itself decides what is code:
   https, mailto, tel or relative are pointed at `#` (an image may also be a `data:image/`);
 - `title` attributes cannot open a tag: mkdocs-material's `content.tooltips` puts a title
   into the page as HTML, so a `<` that would start one is followed by a word joiner
-  (U+2060), which the reader does not see;
+  (U+2060), which the reader does not see (`escape.inert_markup`; the pages' own titles,
+  which the theme shows in its header the same way, get it through `escape.entities`);
 - on a record's own page (`record_page`), the record's text may not speak for the theme:
   the ids it sets (attribute lists, blocks' `attrs`, footnote labels) are prefixed with
   `user-content-` and links within the page follow them, so no record can take the id of
   an element the theme's scripts read (`#__config`, its JSON settings); a heading id that
-  falls in the theme's `__` namespace is prefixed too. Only attributes known to be inert
-  are kept (no `data-md-component`, `name` or `md-` classes the theme's scripts act on);
+  falls in the theme's `__` namespace is prefixed too, and so is the name of a group of
+  radio buttons (tabs). Only attributes known to be inert are kept (no
+  `data-md-component`, `name` elsewhere, or `md-` classes the theme's scripts act on);
 - the conversion of a record's page is bounded (adrgen.site.record_budget): one that runs
   too long or too deep shows the page's text as plain text instead.
 
@@ -50,6 +52,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX
 
 from adrgen.errors import AdrgenError
+from adrgen.templating.escape import inert_markup
 
 # handlers that turn source text into raw HTML; absent from a safe page
 UNSAFE_PREPROCESSORS = ("html_block",)
@@ -60,9 +63,12 @@ DANGEROUS_ELEMENTS = frozenset(
      "link", "meta", "form", "input", "button", "textarea", "select", "svg", "math",
      "template", "noscript"}
 )  # fmt: skip
+INERT_INPUTS = frozenset({"radio", "checkbox"})  # outside a form they send nothing anywhere
 URL_ATTRIBUTES = ("href", "src", "xlink:href", "action", "formaction", "poster", "cite", "data")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-DROPPED_ATTRIBUTES = frozenset({"style", "srcdoc", "srcset", "ping"})
+DROPPED_ATTRIBUTES = frozenset(
+    {"style", "srcdoc", "srcset", "ping", "form", "formaction", "formmethod", "formtarget"}
+)
 
 # what a record's page may carry beside ids, from its text or the extensions converting it
 RECORD_ATTRIBUTES = frozenset(
@@ -82,8 +88,6 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _IMAGE_DATA = re.compile(r"^data:image/(png|jpeg|gif|webp|avif|bmp|svg\+xml)[;,]", re.IGNORECASE)
 _STASHED_CHAR = re.compile(f"{STX}(\\d+){ETX}")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
-_TAG_OPENING = re.compile(r"<(?=[A-Za-z!/?])")
-WORD_JOINER = "\u2060"
 
 
 # --- which extensions may convert what other people wrote ---------------------------------
@@ -157,9 +161,13 @@ def url_is_safe(value: str, *, image: bool = False) -> bool:
     return image and _IMAGE_DATA.match(plain) is not None
 
 
-def inert_title(text: str) -> str:
-    """`text` as a title a tooltip may insert as HTML: no `<` can open a tag."""
-    return _TAG_OPENING.sub("<" + WORD_JOINER, text)
+def _dangerous(element: etree.Element) -> bool:
+    if not isinstance(element.tag, str):
+        return False
+    tag = element.tag.lower()
+    if tag == "input":  # the radio buttons of tabs and the boxes of task lists stay
+        return (element.get("type") or "").lower() not in INERT_INPUTS
+    return tag in DANGEROUS_ELEMENTS
 
 
 def sanitize_tree(root: etree.Element) -> None:
@@ -167,7 +175,7 @@ def sanitize_tree(root: etree.Element) -> None:
     for parent in list(root.iter()):
         kept_before: etree.Element | None = None
         for child in list(parent):
-            if not (isinstance(child.tag, str) and child.tag.lower() in DANGEROUS_ELEMENTS):
+            if not _dangerous(child):
                 kept_before = child
                 continue
             if child.tail:  # the text after a dropped element stays on the page
@@ -185,7 +193,7 @@ def sanitize_tree(root: etree.Element) -> None:
                 if not url_is_safe(parent.attrib[name], image=image and lowered == "src"):
                     parent.set(name, "#")
             elif lowered == "title":
-                parent.set(name, inert_title(parent.attrib[name]))
+                parent.set(name, inert_markup(parent.attrib[name]))
 
 
 # --- a record's own page ------------------------------------------------------------------
@@ -193,9 +201,12 @@ def sanitize_tree(root: etree.Element) -> None:
 
 def keep_record_attributes(element: etree.Element) -> None:
     """Only attributes known to be inert stay on an element of a record's page."""
+    grouped = element.tag == "input"  # a group of radio buttons shares a name
     for name in list(element.attrib):
-        if name.lower() not in RECORD_ATTRIBUTES:
+        if name.lower() not in RECORD_ATTRIBUTES and not (grouped and name == "name"):
             del element.attrib[name]
+    if grouped and element.get("name"):
+        element.set("name", USER_CONTENT + element.get("name"))
     classes = element.get("class")
     if classes and "md-" in classes:
         kept = [
@@ -208,18 +219,14 @@ def claim_record_ids(root: etree.Element, written: set[int], md: Markdown | None
     """Prefix the ids a record's text set (`written`: the elements that had one before the
     table of contents added its own) and those in the theme's namespace; links within the
     page, and its table of contents, follow."""
-    taken = {element.get("id") for element in root.iter() if element.get("id")}
     renamed: dict[str, str] = {}
     for element in root.iter():
         old = element.get("id")
         if not old or not (id(element) in written or old.startswith(THEME_IDS)):
             continue
-        new = USER_CONTENT + old
-        while new in taken:
-            new += "_"
-        taken.add(new)
-        renamed[old] = new
-        element.set("id", new)
+        # the same prefix for the same id: a page whose text repeats an id keeps doing so
+        renamed[old] = USER_CONTENT + old
+        element.set("id", renamed[old])
     for element in root.iter():
         keep_record_attributes(element)
         if not renamed:

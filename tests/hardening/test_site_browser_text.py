@@ -87,7 +87,7 @@ def test_07_hostile_record_renders_as_text_in_the_browser(served, page) -> None:
     base, record_url = served
     _visit(page, record_url)
     assert page.locator("h1").first.inner_text().rstrip("¶ ") == HOSTILE["title"]
-    assert HOSTILE["title"] in page.title()
+    assert HOSTILE["title"] in page.title().replace("\u2060", "")  # a `<` opens no tag there
     article = page.locator("article")
     shown = article.inner_text()
     for words in (

@@ -68,7 +68,7 @@ COMMANDS = {
     "list-json": ["list", "--dir", "decisions", "--format", "json"],
     "lint": ["lint", "--dir", "decisions"],
     "lint-json": ["lint", "--dir", "decisions", "--format", "json"],
-    "error": ["list", "--dir", f"decisions/{HOSTILE}"],
+    "error": ["list", "--config", f"{HOSTILE}.yaml"],
 }
 
 
@@ -84,7 +84,7 @@ def test_escape_sequences_from_files_never_reach_the_terminal(
     text = output.decode("utf-8")
     if command == "error":
         [line] = text.strip().splitlines()
-        assert line.endswith(": record folder not found")
+        assert line.endswith(": no such config file")
         assert shown(HOSTILE) in line
     elif command.endswith("json"):
         assert "\\u001b[2J" in text
