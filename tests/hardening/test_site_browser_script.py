@@ -13,28 +13,21 @@ used as a reader would use it (hovering what has a tooltip, opening what is link
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from pathlib import Path
 
 import pytest
 
 from adrgen.site.build import build_with_mkdocs
+from tests.sitebrowser import BROWSER_TESTS
+from tests.sitebrowser import served as served_at
 from tests.sitebuild import ROOT, build_in_process, write_config
 
 from .test_site_script import ATTACHMENTS, CLOBBER, EXTENSIONS
 
-CHROMIUM = Path("/usr/bin/chromium")
 LONG_TITLE = "<img src=x onerror=alert('title')> " + "a decision title that goes on and on " * 6
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 # every extension of test_site_script that the site may use (b64 is not on the site's own
 # pages either), configured as a site would
@@ -91,18 +84,6 @@ def _hostile_records(folder: Path) -> None:
     )
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
-        pass
-
-
-def _serve(site_dir: Path):
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory):
     """A site that turns on the theme's tooltips and the common extensions, and the
@@ -117,25 +98,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory):
     config.write_text(text)
     with_tooltips = build_in_process(config)
     own = build_with_mkdocs(ROOT / "site" / "mkdocs.yml", out=tmp / "own", records=(records,))
-    servers = {name: _serve(folder) for name, folder in (("tooltips", with_tooltips), ("own", own))}
-    try:
-        yield {name: base for name, (_, base) in servers.items()}
-    finally:
-        for server, _ in servers.values():
-            server.shutdown()
-            server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
+    with served_at(with_tooltips) as tooltips, served_at(own) as own_base:
+        yield {"tooltips": tooltips, "own": own_base}
 
 
 @pytest.fixture
