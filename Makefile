@@ -47,7 +47,8 @@ EXAMPLE_DATE = 2026-11-25
 examples: install
 	rm -f examples/decisions/*.md
 	for example in cli-build-daemon:madr video-frame-pipeline:nygard \
-	    billing-in-another-data-centre:y-statement cli-daemon-override:madr containerd-clients:nygard; do \
+	    billing-in-another-data-centre:y-statement cli-daemon-override:madr containerd-clients:nygard \
+	    inference-server-tensors:madr; do \
 	  $(BIN)/adrgen new --answers examples/answers/$${example%%:*}.yaml --no-input --template $${example##*:} \
 	    --date $(EXAMPLE_DATE) --dir examples/decisions >/dev/null || exit 1; \
 	done

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 from typing import Any
 
@@ -74,6 +75,40 @@ def excerpt(value: object, limit: int = EXCERPT_LENGTH, *, quoted: bool = True) 
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+class ConflictingAnswers(AnswerProblem):
+    """Answers the catalog declares cannot both hold: one line per conflict, naming its facts,
+    the catalog's sentence, and the answer `--allow-conflicts` would set aside."""
+
+    def __init__(self, conflicts: list[tuple[list[str], str, str]]):
+        self.conflicts = conflicts  # (facts, sentence, the fact set aside when allowed)
+        self.key = ("facts", conflicts[0][0][0])
+        AdrgenError.__init__(self, "\n".join(self._line(*c) for c in conflicts))
+
+    @staticmethod
+    def _line(facts: list[str], text: str, set_aside: str) -> str:
+        names = " and ".join(f"facts.{name}" for name in facts)
+        return (
+            f"{names} conflict: {text} (change one of them, or pass --allow-conflicts to "
+            f"set {set_aside} aside)"
+        )
+
+    def at(self, source: object, lines: Any = None) -> AdrgenError:
+        out = []
+        for conflict in self.conflicts:
+            line = lines.line_of(("facts", conflict[0][0])) if lines is not None else None
+            out.append(f"{location(source, line)}: {self._line(*conflict)}")
+        return ValidationProblems(out)
+
+
 def location(path: object, line: int | None) -> str:
     """`file:line` as every error message starts, or just `file` when no line is known."""
     return f"{path}:{line}" if line else f"{path}"
+
+
+def did_you_mean(word: object, known: Iterable[object]) -> str:
+    """'; did you mean 'accepted'?' when `word` is a near miss of one of `known`, else ''."""
+    import difflib
+
+    choices = {str(getattr(k, "value", k)): k for k in known}
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""

@@ -4,13 +4,15 @@ errors turned into `file:line: field: problem` lines."""
 from __future__ import annotations
 
 import re
+import types
+import typing
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic_core import ValidationError
 
-from adrgen.errors import excerpt, location
+from adrgen.errors import did_you_mean, excerpt, location
 from adrgen.files.safe_yaml import LineMap
 
 
@@ -47,18 +49,59 @@ _TYPE_NAMES = {
 }
 
 
-def _problem(error: dict[str, Any]) -> str:
+def _keys_at(model: Any, data_path: Sequence[Any]) -> list[str]:
+    """The keys a mapping at `data_path` may hold, by walking `model`'s fields; [] if unknown."""
+    current: Any = model
+    for part in data_path:
+        current = _inner(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(part) if isinstance(part, str) else None
+            if field is None:
+                return []
+            current = field.annotation
+        elif typing.get_origin(current) in (list, dict, tuple):
+            current = typing.get_args(current)[-1]
+        else:
+            return []
+    current = _inner(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner(annotation: Any) -> Any:
+    """The model or container inside Optional, Annotated and union annotations."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            containers = [
+                a
+                for a in options
+                if (isinstance(a, type) and issubclass(a, BaseModel))
+                or typing.get_origin(a) in (list, dict, tuple)
+            ]
+            annotation = (containers or options)[0]
+        else:
+            return annotation
+
+
+def _expected(error: dict[str, Any]) -> list[str]:
+    expected = error.get("ctx", {}).get("expected", "")
+    return [part.strip().strip("'") for part in expected.replace(" or ", ", ").split(",")]
+
+
+def _problem(error: dict[str, Any], keys: list[str] | None = None) -> str:
     kind = error["type"]
     value = error.get("input")
-    if kind == "enum":
-        expected = error.get("ctx", {}).get("expected", "")
-        expected = expected.replace("'", "").replace(" or ", ", ")
-        return f"{excerpt(value)} is not one of {expected}"
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "").replace("'", "").replace(" or ", ", ")
-        return f"{excerpt(value)} is not one of {expected}"
+    if kind in ("enum", "literal_error"):
+        expected = _expected(error)
+        hint = did_you_mean(value, expected) if isinstance(value, str) else ""
+        return f"{excerpt(value)} is not one of {', '.join(expected)}{hint}"
     if kind == "extra_forbidden":
-        return "unknown key"
+        return "unknown key" + did_you_mean(error["loc"][-1], keys or [])
     if kind == "missing":
         return "required key is missing"
     if kind == "string_pattern_mismatch":
@@ -80,9 +123,14 @@ def _problem(error: dict[str, Any]) -> str:
 
 
 def describe_errors(
-    exc: ValidationError, source: object, lines: LineMap | None, prefix: Sequence[Any] = ()
+    exc: ValidationError,
+    source: object,
+    lines: LineMap | None,
+    prefix: Sequence[Any] = (),
+    model: type[BaseModel] | None = None,
 ) -> list[str]:
-    """One line per problem; union alternatives that fail the same field are reported once."""
+    """One line per problem; union alternatives that fail the same field are reported once.
+    With the `model` that was validated, an unknown key is matched against the known ones."""
     out: list[str] = []
     seen: set[str] = set()
     for error in exc.errors():
@@ -96,5 +144,6 @@ def describe_errors(
         seen.add(field)
         line = lines.line_of((*prefix, *data_path)) if lines else None
         label = f"{field}: " if field else ""
-        out.append(f"{location(source, line)}: {label}{_problem(error)}")
+        keys = _keys_at(model, data_path[:-1]) if model is not None else None
+        out.append(f"{location(source, line)}: {label}{_problem(error, keys)}")
     return out

@@ -51,13 +51,31 @@ class Relationship(StrEnum):
     peers = "peers"
 
 
+class Direction(StrEnum):
+    one_way = "one-way"  # one side streams or sends; nothing comes back but flow control
+    request_response = "request-response"  # one side asks, the other answers
+    shared = "shared"  # both read and write the same data in place
+
+
+class Launch(StrEnum):
+    spawned = "spawned"  # one process starts the other and hands it the channel
+    independent = "independent"  # each starts on its own; they find each other at run time
+
+
+class NotifyFlow(StrEnum):
+    command = "command"  # a supervisor, parent or operator tells the process to stop or reload
+    report = "report"  # the process reports to its supervisor or parent: ready, stopping
+
+
 class Outcome(StrEnum):
     ipc = "ipc"
     service_contract = "service-contract"
 
 
 # every fact an answers file can state and the kind of its value, in the order the answers
-# file, the models and every trace list them: the one place a new fact is declared
+# file, the models and every trace list them: the one place a new fact is declared. A fact
+# added later keeps older answers files valid: the catalog's question for it says when it is
+# asked and what an answers file that leaves it out stands for (its `default`).
 FACT_TYPES: dict[str, type] = {
     "same_host": bool,
     "same_runtime": bool,
@@ -67,6 +85,12 @@ FACT_TYPES: dict[str, type] = {
     "rpc_semantics": bool,
     "cross_team": bool,
     "notify_only": bool,
+    "notify_flow": NotifyFlow,
+    "notify_text": bool,
+    "direction": Direction,
+    "launch": Launch,
+    "many_clients": bool,
+    "passes_descriptors": bool,
 }
 FACT_NAMES: tuple[str, ...] = tuple(FACT_TYPES)
 FactName = StrEnum("FactName", {name: name for name in FACT_NAMES})

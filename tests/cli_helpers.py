@@ -13,6 +13,7 @@ from adrgen.cli import cli
 # keys as a terminal sends them
 ENTER = "\r"
 DOWN = "\x1b[B"
+UP = "\x1b[A"
 CTRL_C = "\x03"
 CTRL_D = "\x04"
 
@@ -23,14 +24,16 @@ DAEMON_OPENING = [
     ("Deciders:", "ana, bo" + ENTER),
 ]
 DAEMON_FACTS = [
-    ("Checklist 1: Are both peers guaranteed to run on one machine", "y"),
-    ("How are the peers related?", DOWN * 2 + ENTER),
-    ("Are the peers owned by different teams?", "n"),
-    ("Checklist 2: Does all the logic share one process or runtime", "n"),
-    ("Must the peers stay isolated processes", "y"),
-    ("Do the peers only exchange lifecycle notifications", ENTER),
-    ("How much data passes between them?", ENTER),
-    ("Checklist 3: Do the peers need typed, versioned request/response contracts", ENTER),
+    ("1. Are both peers guaranteed to run on one machine", "y"),
+    ("2. How are the peers related?", DOWN * 2 + ENTER),
+    ("3. Are the peers owned by different teams?", "n"),
+    ("4. Does all the logic share one process or runtime", "n"),
+    ("5. Must the peers stay isolated processes", "y"),
+    ("6. Do the peers only exchange lifecycle notifications", ENTER),
+    ("7. How much data passes between them?", ENTER),
+    ("8. How does data pass between them?", ENTER),
+    ("9. If you need sockets, is a documented local API enough", ENTER),
+    ("10. Must the peers hand each other open file descriptors", ENTER),
 ]
 DAEMON_DECISION = [("Use Unix domain sockets (unix-sockets), the recommendation?", ENTER)]
 DAEMON_FINAL = "Write the decision record?"

@@ -15,6 +15,10 @@ CLI_TO_DAEMON = {
 }
 
 
+# what the interview also asks of a CLI and its daemon, beyond the original eight facts
+DAEMON_ASKED = {**CLI_TO_DAEMON, "direction": "request-response", "passes_descriptors": False}
+
+
 def facts(**values: object) -> dict:
     """CLI_TO_DAEMON with some facts changed."""
     return {**CLI_TO_DAEMON, **values}

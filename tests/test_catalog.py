@@ -19,6 +19,11 @@ def test_shipped_catalog_is_valid(runner) -> None:
     assert "8 mechanisms, 4 situations, 4 checklist items, 3 failure modes" in result.output
 
 
+def test_a_catalog_written_before_conflicts_yaml_is_valid(catalog_copy: Path) -> None:
+    (catalog_copy / "conflicts.yaml").unlink()
+    assert load_catalog(catalog_copy).conflicts == []
+
+
 def test_shipped_catalog_has_the_design_ids() -> None:
     catalog = load_catalog()
     assert {m.id for m in catalog.mechanisms} == {
@@ -70,7 +75,7 @@ BAD_CASES = {
         "ceremony: 1",
         "ceremony: low",
         "mechanisms/pipes.yaml",
-        18,
+        21,
         "ceremony: 'low' is not a whole number",
     ),
     "bad enum": (
@@ -138,12 +143,94 @@ BAD_CASES = {
         None,
         "unknown checklist 'no-such-item'",
     ),
+    # a rule that rests on a fact the interview can skip where the rule applies (the issue's
+    # volume-must-fit, which fired for notifications only)
+    "rule on a skippable fact": (
+        "rules.yaml",
+        "when: {data_volume: [moderate, high], notify_only: false}",
+        "when: {data_volume: [moderate, high]}",
+        "rules.yaml",
+        93,
+        "when: the interview does not ask data_volume when",
+    ),
+    "rule on a skippable fact, one alternative": (
+        "rules.yaml",
+        "      - {same_runtime: false, cross_team: false}",
+        "      - {same_runtime: false}",
+        "rules.yaml",
+        None,
+        "does not ask same_runtime when same_host=no",
+    ),
+    "companion on a skippable fact": (
+        "mechanisms/shared-memory.yaml",
+        "      - {rpc_semantics: true, direction: request-response}",
+        "      - {rpc_semantics: true}",
+        "mechanisms/shared-memory.yaml",
+        None,
+        "pairs_with.1.when: the interview does not ask rpc_semantics",
+    ),
+    "capability on a skippable fact": (
+        "mechanisms/pipes.yaml",
+        "when: [{same_host: true, relationship: parent-child}]",
+        "when: [{relationship: parent-child}]",
+        "mechanisms/pipes.yaml",
+        None,
+        "capabilities.1.when: the interview does not ask relationship when same_host=no",
+    ),
+    "question asked on a later answer": (
+        "questions.yaml",
+        "      - {notify_only: false}\n    default: low",
+        "      - {direction: one-way}\n    default: low",
+        "questions.yaml",
+        None,
+        "asked_when: names direction, which is not asked before data_volume",
+    ),
+    "conflict setting aside the asked answer": (
+        "conflicts.yaml",
+        "    set_aside: data_volume\n    instead: null",
+        "    set_aside: notify_only\n    instead: false",
+        "conflicts.yaml",
+        None,
+        "set_aside: the interview does not ask data_volume given the other answers",
+    ),
+    "conflict setting aside a fact it does not name": (
+        "conflicts.yaml",
+        "    set_aside: direction\n    instead: null",
+        "    set_aside: launch\n    instead: null",
+        "conflicts.yaml",
+        None,
+        "set_aside: 'launch' is not one of relationship, direction",
+    ),
+    "unknown capability": (
+        "rules.yaml",
+        "require: {has: [two-way]}",
+        "require: {has: [two-ways]}",
+        "rules.yaml",
+        None,
+        "has: unknown capability 'two-ways'; did you mean 'two-way'?",
+    ),
+    "unknown companion": (
+        "mechanisms/shared-memory.yaml",
+        "  - mechanism: local-grpc",
+        "  - mechanism: local-grcp",
+        "mechanisms/shared-memory.yaml",
+        None,
+        "pairs_with: unknown mechanism 'local-grcp'; did you mean 'local-grpc'?",
+    ),
+    "misspelt key": (
+        "mechanisms/pipes.yaml",
+        "stance: adopt",
+        "stance: adopt\nrelationshps: []",
+        "mechanisms/pipes.yaml",
+        6,
+        "relationshps: unknown key; did you mean 'relationships'?",
+    ),
     "duplicate key": (
         "mechanisms/pipes.yaml",
         "ceremony: 1",
         "ceremony: 1\nceremony: 2",
         "mechanisms/pipes.yaml",
-        19,
+        22,
         "duplicate key 'ceremony'",
     ),
 }
@@ -255,6 +342,10 @@ def test_schema_validates_the_shipped_files(runner) -> None:
     schema = json.loads(runner.invoke(cli, ["catalog", "schema", "--kind", "mechanism"]).output)
     for path in (resources.catalog_dir() / "mechanisms").glob("*.yaml"):
         jsonschema.validate(load_file(path)[0], schema)
+    conflicts = json.loads(runner.invoke(cli, ["catalog", "schema", "--kind", "conflicts"]).output)
+    jsonschema.validate(load_file(resources.catalog_dir() / "conflicts.yaml")[0], conflicts)
+    rules = json.loads(runner.invoke(cli, ["catalog", "schema", "--kind", "rules"]).output)
+    jsonschema.validate(load_file(resources.catalog_dir() / "rules.yaml")[0], rules)
     bad = dict(load_file(resources.catalog_dir() / "mechanisms" / "pipes.yaml")[0], stance="maybe")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)

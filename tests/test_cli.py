@@ -94,3 +94,68 @@ def test_main_called_with_arguments_leaves_the_garbage_collector_alone() -> None
     with pytest.raises(SystemExit):
         main(["--version"])
     assert gc.get_freeze_count() == frozen
+
+
+# --- one vocabulary for formats, and near misses named --------------------------------------
+
+
+def _format_choices(command: click.Command) -> list[str] | None:
+    option = next((p for p in command.params if p.name == "output_format"), None)
+    return None if option is None else list(option.type.choices)
+
+
+def test_every_format_option_takes_text_and_json_and_table_only_for_tables(runner) -> None:
+    tables = {("list",), ("catalog", "list"), ("templates", "list")}
+    seen = set()
+    for path, command in _walk(cli, []):
+        choices = _format_choices(command)
+        if choices is None:
+            continue
+        seen.add(tuple(path))
+        expected = {"table", "text", "json"} if tuple(path) in tables else {"text", "json"}
+        # a format only one command has comes after the shared words (lint's github annotations)
+        assert set(choices[: len(expected)]) == expected, path
+        assert set(choices[len(expected) :]) <= {"github"}, path
+    assert tables <= seen and ("recommend",) in seen and ("catalog", "show") in seen
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["status", "1", "accpted"], "'accpted' is not one of"),
+        (["status", "1", "accpted"], "did you mean 'accepted'?"),
+        (["new", "--status", "acceptd", "--no-input"], "did you mean 'accepted'?"),
+        (["list", "--format", "jsn"], "did you mean 'json'?"),
+        (["catalog", "schema", "--kind", "mechanisms"], "did you mean 'mechanism'?"),
+        (["link", "1", "2", "--kind", "amend"], "did you mean 'amends'?"),
+    ],
+)
+def test_a_misspelt_choice_is_named(runner, args, words) -> None:
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert words in result.output
+
+
+def test_a_misspelt_mechanism_id_is_named(runner) -> None:
+    result = runner.invoke(cli, ["catalog", "show", "unix-socket"])
+    assert result.exit_code == 2
+    assert "catalog: no entry 'unix-socket'; did you mean 'unix-sockets'?" in result.output
+
+
+def test_a_misspelt_template_is_named(runner, tmp_path) -> None:
+    answers = REPO / "examples" / "answers" / "cli-build-daemon.yaml"
+    result = runner.invoke(
+        cli,
+        [
+            "new",
+            "--answers",
+            str(answers),
+            "--no-input",
+            "--dir",
+            str(tmp_path),
+            "--template",
+            "madrr",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "template 'madrr' not found; did you mean 'madr'?" in result.output

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factsets import CLI_TO_DAEMON
+from factsets import CLI_TO_DAEMON, DAEMON_ASKED
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
@@ -28,6 +28,7 @@ from adrgen.errors import AdrgenError, ExitCode
 
 ENTER = "\r"
 DOWN = "\x1b[B"
+UP = "\x1b[A"
 CTRL_C = "\x03"
 CTRL_D = "\x04"
 
@@ -36,14 +37,16 @@ DAEMON_KEYS = [
     "CLI talks to the local build daemon" + ENTER,  # title
     "The CLI asks the daemon to start builds" + ENTER,  # context
     "ana, bo" + ENTER,  # deciders
-    "y",  # checklist 1: same host
-    DOWN * 2 + ENTER,  # relationship: client-daemon (third)
-    "n",  # cross_team
-    "n",  # checklist 2: same runtime
-    "y",  # process isolation
-    ENTER,  # notify_only: default no
-    ENTER,  # data_volume: default low
-    ENTER,  # checklist 3: rpc semantics, default no
+    "y",  # 1. same host (checklist item 1)
+    DOWN * 2 + ENTER,  # 2. relationship: client-daemon (third)
+    "n",  # 3. cross_team
+    "n",  # 4. same runtime (checklist item 2)
+    "y",  # 5. process isolation
+    ENTER,  # 6. notify_only: default no
+    ENTER,  # 7. data_volume: default low
+    ENTER,  # 8. direction: default request-response
+    ENTER,  # 9. a documented local API is enough (checklist item 3): default yes
+    ENTER,  # 10. passes descriptors: default no
 ]
 ACCEPT = ENTER
 WRITE = ENTER
@@ -56,7 +59,9 @@ DAEMON_FACT_KEYS = [
     "facts.process_isolation",
     "facts.notify_only",
     "facts.data_volume",
+    "facts.direction",
     "facts.rpc_semantics",
+    "facts.passes_descriptors",
 ]
 
 
@@ -122,8 +127,8 @@ def test_cli_and_local_daemon_lead_to_unix_sockets(ws, asked, capsys):
     assert answers.title == "CLI talks to the local build daemon"
     assert answers.context == "The CLI asks the daemon to start builds"
     assert answers.deciders == ["ana", "bo"]
-    facts = answers.facts.model_dump(mode="json")
-    assert facts == CLI_TO_DAEMON
+    facts = answers.facts.model_dump(mode="json", exclude_none=True)
+    assert facts == DAEMON_ASKED
     assert answers.choice is None and answers.justification is None
     assert asked == ["title", "context", "deciders", *DAEMON_FACT_KEYS, "accept", "confirm"]
 
@@ -135,7 +140,7 @@ def test_cli_and_local_daemon_lead_to_unix_sockets(ws, asked, capsys):
     # every reason is shown with its citations, then the best-ranked alternatives
     for reason in result.reasons:
         assert f"{reason.text} [{', '.join(reason.cites)}]" in shown
-    assert "Alternatives:\n  - Pipes / FIFOs (pipes, adopt, ranked)" in shown
+    assert "Alternatives:\n  - Local gRPC (local-grpc, assess, ranked)" in shown
     assert "remote-rpc" not in shown.split("Alternatives:")[1].split("Summary")[0]
 
 
@@ -150,14 +155,17 @@ def test_not_on_one_host_asks_nothing_more_and_leads_to_a_service_contract(ws, a
     result = recommend(answers, ws.catalog)
     assert (result.mechanism, result.outcome) == ("service-contract", "service-contract")
     shown = capsys.readouterr().out
-    assert "Checklist 4: If the answer to (1) is no, stop treating the problem as IPC" in shown
+    assert (
+        "Decision checklist, item 4: If the answer to (1) is no, stop treating the problem as IPC"
+        in shown
+    )
     assert "Recommendation: Explicit service contract" in shown
 
 
 def test_overriding_the_recommendation_needs_a_justification(ws, asked, capsys):
     keys = DAEMON_KEYS + [
         "n",  # do not use the recommendation
-        DOWN + ENTER,  # the list starts with the recommendation; pipes is ranked next
+        DOWN * 2 + ENTER,  # the recommendation, then local gRPC (ranked), then pipes
         ENTER,  # an empty justification is refused
         "The daemon already reads lines on stdin" + ENTER,
         WRITE,
@@ -170,9 +178,9 @@ def test_overriding_the_recommendation_needs_a_justification(ws, asked, capsys):
     result = recommend(answers, ws.catalog)
     assert result.override and (result.mechanism, result.recommended) == ("pipes", "unix-sockets")
     summary = capsys.readouterr().out.split("Summary")[1]
-    assert "mechanism: Pipes / FIFOs (pipes)" in summary
+    assert "Mechanism: Pipes / FIFOs (pipes)" in summary
     assert "instead of the recommended unix-sockets" in summary
-    assert "justification: The daemon already reads lines on stdin" in summary
+    assert "Justification: The daemon already reads lines on stdin" in summary
 
 
 def test_picking_the_recommendation_from_the_list_needs_no_justification(ws, asked):
@@ -182,10 +190,48 @@ def test_picking_the_recommendation_from_the_list_needs_no_justification(ws, ask
     assert "justification" not in asked
 
 
-def test_declining_the_summary_cancels(ws):
+def test_declining_the_summary_and_changing_nothing_cancels(ws, asked):
+    # "no" at the write prompt offers to change one answer; its last choice writes nothing
     with pytest.raises(AdrgenError) as caught:
-        drive(ws, DAEMON_KEYS + [ACCEPT, "n"])
+        drive(ws, DAEMON_KEYS + [ACCEPT, "n", UP + ENTER])
     assert caught.value.message == "cancelled: nothing was written"
+    assert asked[-2:] == ["confirm", "change"]
+
+
+def test_declining_the_summary_offers_to_change_one_answer(ws, asked, capsys):
+    keys = DAEMON_KEYS + [
+        ACCEPT,
+        "n",  # do not write yet
+        DOWN * 9 + ENTER,  # title, context, deciders, then question 7: the data volume
+        DOWN * 2 + ENTER,  # high
+        ACCEPT,  # the new recommendation
+        WRITE,
+    ]
+    answers = drive(ws, keys)
+
+    assert answers.facts.data_volume.value == "high"
+    assert answers.title == "CLI talks to the local build daemon"  # the rest is kept
+    assert asked[-6:] == [
+        "accept",
+        "confirm",
+        "change",
+        "facts.data_volume",
+        "accept",
+        "confirm",
+    ]
+    result = recommend(answers, ws.catalog)
+    assert (result.mechanism, result.control.mechanism) == ("shared-memory", "unix-sockets")
+    shown = capsys.readouterr().out
+    assert "Control channel: Unix domain sockets (unix-sockets)" in shown
+    summary = shown.split("Summary")[-1]
+    assert "7. How much data passes between them? high: bulk data" in summary
+
+
+def test_changing_the_title_at_the_summary_asks_it_with_the_old_one(ws, asked):
+    keys = DAEMON_KEYS + [ACCEPT, "n", ENTER, " again" + ENTER, WRITE]
+    answers = drive(ws, keys)
+    assert answers.title == "CLI talks to the local build daemon again"
+    assert asked[-3:] == ["change", "title", "confirm"]
 
 
 # --- validation at the prompts ------------------------------------------------------------
@@ -210,27 +256,107 @@ def test_a_fact_without_a_default_is_not_settled_by_enter_alone(ws):
     assert answers.facts.relationship.value == "client-daemon"
 
 
-def test_prompts_show_the_checklist_number_and_the_help(ws):
+def test_questions_are_numbered_one_way_with_the_checklist_beside_them(ws):
     screen = io.StringIO()
     drive(ws, DAEMON_KEYS + [ACCEPT, WRITE], screen=screen)
     shown = screen.getvalue()
 
     one_machine = (
-        "? Checklist 1: Are both peers guaranteed to run on one machine "
+        "? 1. Are both peers guaranteed to run on one machine "
         "(or one tightly coupled host group)?\r\n"
         "  Answer no if they could ever be deployed on different hosts or networks.\r\n"
+        "  (decision checklist, item 1)\r\n"
         "  (y/n) Yes"
     )
     assert one_machine in shown
     native = (
-        "? Checklist 2: Does all the logic share one process or runtime (goroutines, actors)?\r\n"
+        "? 4. Does all the logic share one process or runtime (goroutines, actors)?\r\n"
         "  Yes means a language-native channel can replace a wire protocol.\r\n"
-        "  The checklist asks: Can you use a language-native channel instead of a wire protocol?"
+        "  Decision checklist, item 2: Can you use a language-native channel instead of a wire "
+        "protocol?"
     )
     assert native in shown
-    assert "? Checklist 3: Do the peers need typed, versioned request/response contracts" in shown
-    assert "? How are the peers related? client-daemon: a CLI or app talks to" in shown
-    assert "? Are the peers owned by different teams?\r\n" in shown
+    assert "? 2. How are the peers related? client-daemon: a CLI or app talks to" in shown
+    assert "? 3. Are the peers owned by different teams?\r\n" in shown
+    assert "? 10. Must the peers hand each other open file descriptors" in shown
+    assert "Checklist 1" not in shown and "Checklist 3" not in shown
+
+
+def test_the_third_checklist_question_is_asked_the_way_the_checklist_asks_it(ws, capsys):
+    """The prompt is the checklist's own question, so "no" (a local API is not enough) means
+    typed contracts, and the checklist row says "no" as the person did."""
+    screen = io.StringIO()
+    keys = DAEMON_KEYS[:11] + ["n"] + DAEMON_KEYS[12:]
+    answers = drive(ws, keys + [ACCEPT, WRITE], screen=screen)
+    shown = screen.getvalue()
+    printed = capsys.readouterr().out
+
+    assert (
+        "? 9. If you need sockets, is a documented local API enough without full RPC "
+        "semantics?" in shown
+    )
+    assert "(decision checklist, item 3)" in shown
+    assert answers.facts.rpc_semantics is True
+    result = recommend(answers, ws.catalog)
+    assert result.mechanism == "local-grpc"
+    row = next(r for r in result.checklist if r["id"] == "local-api-enough")
+    assert row["answer"] == "no"
+    summary = printed.split("Summary")[-1]
+    assert (
+        "9. If you need sockets, is a documented local API enough without full RPC semantics? no"
+        in summary
+    )
+
+
+def test_every_yes_no_question_has_one_style(ws, capsys):
+    screen = io.StringIO()
+    drive(ws, DAEMON_KEYS + [ACCEPT, WRITE], screen=screen)
+    shown = screen.getvalue()
+    assert "(Y/n)" not in shown and "(y/N)" not in shown
+    assert "(y/n) Yes" in shown  # no default: Enter alone does nothing
+    assert "(y/n, Enter: no) No" in shown  # notifications only
+    assert "(y/n, Enter: yes) Yes" in shown  # the local API, the recommendation, writing
+
+
+def test_the_summary_words_each_question_and_answer(ws, capsys):
+    drive(ws, DAEMON_KEYS + [ACCEPT, WRITE])
+    summary = capsys.readouterr().out.split("Summary")[-1]
+    assert "  1. Are both peers guaranteed to run on one machine" in summary
+    assert "host group)? yes" in summary
+    assert "  2. How are the peers related? client-daemon: a CLI or app talks to" in summary
+    assert "  Mechanism: Unix domain sockets (unix-sockets)" in summary
+    for key in ("same_host:", "relationship:", "rpc_semantics:", "facts."):
+        assert key not in summary
+
+
+def test_conflicting_answers_are_asked_again(ws, asked, capsys):
+    keys = (
+        DAEMON_KEYS[:6]
+        + [
+            "y",  # 4. one runtime, for a client and a daemon: a conflict
+            UP + ENTER,  # which to give again: the runtime (the list starts at the last)
+            "n",  # 4. asked again
+        ]
+        + DAEMON_KEYS[7:]
+    )
+    answers = drive(ws, keys + [ACCEPT, WRITE])
+
+    assert answers.facts.same_runtime is False
+    shown = capsys.readouterr().out
+    assert "These answers conflict: A daemon, a plugin run as a separate process" in shown
+    assert asked.count("facts.same_runtime") == 2 and "conflict" in asked
+
+
+def test_a_prefilled_conflict_is_asked_again(ws, asked):
+    prefill = {
+        "title": "t",
+        "context": "c",
+        "deciders": ["d"],
+        "facts": {**CLI_TO_DAEMON, "relationship": "peers", "same_runtime": True},
+    }
+    answers = drive(ws, ["\r", "n", ACCEPT, WRITE], prefill)  # give isolation again: no
+    assert answers.facts.same_runtime is True and answers.facts.process_isolation is False
+    assert asked[:2] == ["conflict", "facts.process_isolation"]
 
 
 # --- interruptions ------------------------------------------------------------------------
@@ -289,6 +415,8 @@ def test_prefilled_answers_are_not_asked_again_but_are_summarised(ws, asked, cap
         ENTER,
         ENTER,
         ENTER,
+        ENTER,
+        ENTER,
         ACCEPT,
         WRITE,
     ]
@@ -300,7 +428,9 @@ def test_prefilled_answers_are_not_asked_again_but_are_summarised(ws, asked, cap
         "facts.process_isolation",
         "facts.notify_only",
         "facts.data_volume",
+        "facts.direction",
         "facts.rpc_semantics",
+        "facts.passes_descriptors",
         "accept",
         "confirm",
     ]
@@ -308,9 +438,15 @@ def test_prefilled_answers_are_not_asked_again_but_are_summarised(ws, asked, cap
     assert answers.context == "Context typed in"
     assert recommend(answers, ws.catalog).mechanism == "unix-sockets"
     summary = capsys.readouterr().out.split("Summary")[1]
-    assert "title: From the file (answers file)" in summary
-    assert "relationship: client-daemon (answers file)" in summary
-    assert "same_runtime: no\n" in summary
+    assert "Title: From the file (answers file)" in summary
+    assert (
+        "2. How are the peers related? client-daemon: a CLI or app talks to a long-running "
+        in summary
+    )
+    assert "local daemon (answers file)" in summary
+    assert (
+        "4. Does all the logic share one process or runtime (goroutines, actors)? no\n" in summary
+    )
 
 
 def test_a_prefilled_choice_with_justification_skips_the_decision(ws, asked):
@@ -413,8 +549,10 @@ def test_one_fact_spec_per_catalog_question_in_order(ws):
     assert relationship.choices[2][1] == "client-daemon"
     assert relationship.choices[2][0].startswith("client-daemon: a CLI or app talks")
     native = by_key["facts.same_runtime"]
-    assert native.message.startswith("Checklist 2: ")
-    assert "Can you use a language-native channel instead of a wire protocol?" in native.hint
+    assert "Decision checklist, item 2: Can you use a language-native channel" in native.hint
+    local_api = by_key["facts.rpc_semantics"]
+    assert (local_api.yes_means, local_api.default) is not None
+    assert local_api.yes_means is False and local_api.default is True  # yes: rpc_semantics false
 
 
 def test_the_mechanism_list_marks_stance_hold_and_the_recommendation(ws):

@@ -15,12 +15,13 @@ from cli_helpers import (
     CTRL_C,
     CTRL_D,
     DAEMON_DIALOG,
+    DOWN,
     ENTER,
     converse,
     finish,
     spawn_in_terminal,
 )
-from factsets import CLI_TO_DAEMON
+from factsets import DAEMON_ASKED
 
 DRIVER = Path(__file__).with_name("interview_driver.py")
 
@@ -39,10 +40,10 @@ def test_a_full_interview_in_a_terminal(tmp_path):
     child.send(ENTER)  # an empty title is refused with the prompt's message
     child.expect_exact("a title is required")
     child.send(DAEMON_DIALOG[0][1])  # the same prompt, still open
-    converse(child, DAEMON_DIALOG[1:11])
+    converse(child, DAEMON_DIALOG[1:13])
     child.expect_exact("Recommendation: Unix domain sockets (unix-sockets)")
     child.expect_exact("[checklist:one-machine, guidance:same-machine-stance]")
-    converse(child, DAEMON_DIALOG[11:])
+    converse(child, DAEMON_DIALOG[13:])
     printed = finish(child)
 
     assert child.exitstatus == 0, printed
@@ -50,15 +51,43 @@ def test_a_full_interview_in_a_terminal(tmp_path):
     assert answers == json.loads(out.read_text(encoding="utf-8"))
     assert answers["title"] == "CLI talks to the local build daemon"
     assert answers["deciders"] == ["ana", "bo"]
-    assert answers["facts"] == CLI_TO_DAEMON
+    assert {k: v for k, v in answers["facts"].items() if v is not None} == DAEMON_ASKED
     assert answers["choice"] is None
+
+
+def test_no_at_the_write_prompt_changes_one_answer_in_a_terminal(tmp_path):
+    out = tmp_path / "answers.json"
+    child = spawn([str(DRIVER), str(out)], tmp_path)
+    converse(child, DAEMON_DIALOG[:-1])
+    child.expect_exact("Write the decision record?")
+    child.send("n")
+    child.expect_exact("Change which answer?")
+    child.expect_exact("Nothing: write no record and stop")
+    child.send(DOWN * 9 + ENTER)  # past title, context, deciders and six questions: the volume
+    child.expect_exact("7. How much data passes between them?")
+    child.send(DOWN * 2 + ENTER)  # high
+    child.expect_exact("Recommendation: Shared memory (shared-memory)")
+    child.expect_exact("Control channel: Unix domain sockets (unix-sockets)")
+    child.expect_exact(
+        "Use Shared memory (shared-memory) with Unix domain sockets (unix-sockets) for control"
+    )
+    child.send(ENTER)
+    child.expect_exact("7. How much data passes between them? high: bulk data")
+    child.expect_exact("Write the decision record?")
+    child.send(ENTER)
+    printed = finish(child)
+
+    assert child.exitstatus == 0, printed
+    answers = json.loads(out.read_text(encoding="utf-8"))
+    assert answers["facts"]["data_volume"] == "high"
+    assert answers["title"] == "CLI talks to the local build daemon"
 
 
 def test_ctrl_c_at_a_prompt_exits_130_and_writes_nothing(tmp_path):
     out = tmp_path / "answers.json"
     child = spawn([str(DRIVER), str(out)], tmp_path)
     converse(child, DAEMON_DIALOG[:3])
-    child.expect_exact("Checklist 1:")
+    child.expect_exact("1. Are both peers guaranteed")
     child.send(CTRL_C)
     printed = finish(child)
 

@@ -448,3 +448,22 @@ def test_an_override_whose_reason_was_removed_is_reported(tmp_path: Path) -> Non
         and "ADR033" in result.output
         and "says nothing of why" in result.output
     )
+
+
+def test_a_control_channel_that_moved_is_drift(folder: Path, runner) -> None:
+    # the answers lead to shared memory with a gRPC control channel beside it
+    bulk = {"data_volume": "high", "cross_team": True, "rpc_semantics": True}
+    shared = {"mechanism": "shared-memory", "recommended": "shared-memory"}
+    adrgen_record(folder, 1, "as-advised", facts=bulk, control="local-grpc", **shared)
+    adrgen_record(folder, 2, "written-before", facts=bulk, **shared)
+    adrgen_record(folder, 3, "another-channel", facts=bulk, control="unix-sockets", **shared)
+
+    result, data = lint(runner, folder)
+    drift = {p["file"].rsplit("/", 1)[-1]: p["message"] for p in data["problems"]}
+    assert result.exit_code == 1
+    assert "0001-as-advised.md" not in drift
+    assert drift["0002-written-before.md"] == (
+        "its saved answers now call for a control channel (local-grpc) beside shared-memory, "
+        "not none"
+    )
+    assert "not unix-sockets" in drift["0003-another-channel.md"]

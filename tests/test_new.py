@@ -31,6 +31,7 @@ EXAMPLE_RECORDS = [
     ("billing-in-another-data-centre", "y-statement"),
     ("cli-daemon-override", "madr"),
     ("containerd-clients", "nygard"),
+    ("inference-server-tensors", "madr"),
 ]
 
 
@@ -573,3 +574,51 @@ def test_any_text_round_trips_and_stays_text(
     assert len([line for line in body.split("\n") if line.startswith("# ")]) == 1
     positions = [body.split("\n").index(section) for section in MADR_SECTIONS]
     assert positions == sorted(positions)
+
+
+# --- combined designs and conflicting answers --------------------------------------------------
+
+
+def test_a_combined_design_is_in_the_record(runner, tmp_path: Path) -> None:
+    data, _ = parse_text((EXAMPLES / "answers" / "inference-server-tensors.yaml").read_text())
+    path, text = make(runner, tmp_path, data)
+    front, body = front_and_body(text)
+    assert (front["mechanism"], front["control"]) == ("shared-memory", "local-grpc")
+    assert "Local gRPC" in body and "Triton" in body  # the control channel and its reason
+
+
+def test_conflicting_answers_are_refused_and_nothing_is_written(runner, tmp_path: Path) -> None:
+    answers = write_answers(
+        tmp_path,
+        {
+            "title": "t",
+            "facts": facts(relationship="peers", same_runtime=True, process_isolation=True),
+        },
+    )
+    result = new(runner, "--answers", answers, "--no-input", "--dir", tmp_path / "decisions")
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert "facts.same_runtime and facts.process_isolation conflict" in line
+    assert line.startswith(f"{answers}:")
+    assert not (tmp_path / "decisions").exists()
+
+
+def test_allow_conflicts_writes_and_says_what_it_set_aside(runner, tmp_path: Path) -> None:
+    answers = write_answers(
+        tmp_path,
+        {
+            "title": "t",
+            "facts": facts(relationship="peers", same_runtime=True, process_isolation=True),
+        },
+    )
+    args = ["--answers", answers, "--no-input", "--dir", tmp_path / "decisions"]
+    result = new(runner, *args, "--allow-conflicts", "--format", "json")
+    assert result.exit_code == 0, result.output
+    written = json.loads(result.output)
+    [warning] = written["warnings"]
+    assert warning["set_aside"] == "same_runtime"
+    assert set(warning["facts"]) == {"same_runtime", "process_isolation"}
+    front, _ = front_and_body(Path(written["path"]).read_text(encoding="utf-8"))
+    assert front["facts"]["same_runtime"] is False  # the record rests on the answers it used
+    text = new(runner, *args, "--allow-conflicts")
+    assert "set aside same_runtime: One runtime is one failure domain" in text.output

@@ -29,7 +29,7 @@ facts:
   process_isolation: true
   relationship: peers
   data_volume: high
-  rpc_semantics: false
+  direction: one-way
   notify_only: false
 """
 
@@ -130,6 +130,54 @@ def test_example_overlay_adds_a_mechanism_a_situation_and_a_rule(team: Path) -> 
     assert "payments-audit-bulk-data" in fired
 
 
+NEW_CONFLICT = """\
+name: ops
+add_conflicts:
+  - id: no-bulk-between-teams-peers
+    when: {cross_team: true, data_volume: high}
+    text: Our hosts are shared; bulk data between teams' processes goes through the data platform.
+    set_aside: data_volume
+    instead: moderate
+"""
+
+
+def test_an_overlays_new_conflict_is_honoured(team: Path) -> None:
+    (team / "answers.yaml").write_text(
+        BULK_PEERS.replace("relationship: peers", "relationship: client-daemon").replace(
+            "cross_team: false", "cross_team: true"
+        )
+    )
+    assert recommended()["mechanism"] == "shared-memory"  # the catalog alone sees no conflict
+
+    use_overlay(team, NEW_CONFLICT)
+    refused = adrgen("recommend", "--answers", "answers.yaml")
+    assert refused.exit_code == 2
+    assert "facts.data_volume and facts.cross_team conflict: Our hosts are shared" in refused.stderr
+
+    allowed = recommended("--allow-conflicts")
+    [warning] = allowed["warnings"]
+    assert (warning["set_aside"], warning["instead"]) == ("data_volume", "moderate")
+    assert allowed["mechanism"] == "unix-sockets" and allowed["facts"]["data_volume"] == "moderate"
+
+
+def test_an_overlay_rule_on_a_skippable_fact_is_refused(team: Path) -> None:
+    path = use_overlay(
+        team,
+        """\
+        name: ops
+        add_rules:
+          - id: ops-volume
+            because: Bulk data goes through the data platform.
+            when: {data_volume: high}
+            prefer: {isolation: [process]}
+            cites: [guidance:pick-carefully]
+        """,
+    )
+    result = adrgen("catalog", "validate")
+    assert result.exit_code == 2
+    assert f"{path}:5: when: the interview does not ask data_volume when" in result.stderr
+
+
 def test_validate_names_the_overlay(team: Path) -> None:
     path = use_overlay(team, HOLD_SHARED_MEMORY)
 
@@ -176,8 +224,8 @@ BAD_OVERLAYS = {
     "unknown mechanism": (
         "name: t\nmechanisms:\n  shared-memroy: {stance: hold, stance_note: why}\n",
         [
-            "overlay.yaml:3: mechanisms.shared-memroy: unknown mechanism 'shared-memroy' "
-            "(known: channels, local-grpc, pipes, remote-rpc, service-contract, shared-memory, "
+            "overlay.yaml:3: mechanisms.shared-memroy: unknown mechanism 'shared-memroy'; "
+            "did you mean 'shared-memory'? (known: channels, local-grpc, pipes, remote-rpc, service-contract, shared-memory, "
             "signals, unix-sockets)"
         ],
     ),

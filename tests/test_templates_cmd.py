@@ -107,8 +107,8 @@ def test_unknown_template_lists_the_known_ones(team: Path) -> None:
         find_template(resolve_workspace(), "madr3")
 
     assert (
-        caught.value.message
-        == "template 'madr3' not found (known: madr, nygard, payments, y-statement)"
+        caught.value.message == "template 'madr3' not found; did you mean 'madr'? "
+        "(known: madr, nygard, payments, y-statement)"
     )
 
 

@@ -29,7 +29,7 @@ def validate_answers(data: dict[str, Any], source: object, lines: LineMap | None
     try:
         return Answers.model_validate(data)
     except ValidationError as exc:
-        raise ValidationProblems(describe_errors(exc, source, lines)) from None
+        raise ValidationProblems(describe_errors(exc, source, lines, model=Answers)) from None
 
 
 def load_answers(path: Path) -> Answers:

@@ -6,6 +6,7 @@
     facts: {same_host: true, relationship: client-daemon, ...}
     choice: null          # a mechanism id instead of the recommendation
     justification: null  # required when choice differs from the recommendation
+    allow_conflicts: false  # set aside answers the catalog says conflict, and say so
 
 The facts are declared once, in `adrgen.vocabulary.FACT_TYPES`; `Facts` is made from them.
 """
@@ -61,6 +62,9 @@ class Answers(Strict):
     facts: Facts = Facts()
     choice: Id | None = None
     justification: Text | None = None
+    # answers the catalog declares in conflict are set aside (and the advice says which)
+    # rather than refused; `--allow-conflicts` sets it
+    allow_conflicts: bool = False
     status: Literal[STATUSES] | None = None  # type: ignore[valid-type]
     template: Annotated[str, StringConstraints(pattern=TEMPLATE_NAME_PATTERN)] | None = None
     fields: dict[Annotated[str, StringConstraints(pattern=FIELD_NAME_PATTERN)], Any] = {}

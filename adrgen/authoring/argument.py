@@ -35,7 +35,17 @@ from adrgen.vocabulary import Isolation, Scope, Stance
 
 if TYPE_CHECKING:
     from adrgen.answers.model import Answers
-    from adrgen.catalog.models import Catalog, FactQuestion, Mechanism, MechanismPattern, Rule
+    from adrgen.catalog.models import (
+        Capability,
+        Catalog,
+        FactQuestion,
+        Mechanism,
+        MechanismPattern,
+        Rule,
+    )
+
+# the catalog's capabilities by id: their words are what a record says of them
+Capabilities = dict[str, "Capability"]
 
 MAX_REASONS = 4
 ROLE_LABELS = {
@@ -91,7 +101,12 @@ def _isolation_words(isolations: set[Isolation]) -> str:
     )
 
 
-def _wanted(pattern: MechanismPattern, facts: Any, briefs: dict[str, str]) -> list[tuple[str, str]]:
+def _wanted(
+    pattern: MechanismPattern,
+    facts: Any,
+    briefs: dict[str, str],
+    capabilities: Capabilities | None = None,
+) -> list[tuple[str, str]]:
     """(attribute, what the pattern asks, as words after 'mechanisms that ...') per attribute."""
     wanted: list[tuple[str, str]] = []
     if pattern.scope is not None:
@@ -120,13 +135,21 @@ def _wanted(pattern: MechanismPattern, facts: Any, briefs: dict[str, str]) -> li
     if pattern.fits_relationship is not None and facts.relationship is not None:
         relationship = briefs.get("relationship") or facts.relationship.value
         wanted.append(("fits_relationship", f"are made for {relationship}"))
+    for capability in pattern.has or []:
+        known = (capabilities or {}).get(capability)
+        wanted.append(("has", known.wanted if known else f"offer {capability}"))
     return wanted
 
 
-def requirement_words(pattern: MechanismPattern, facts: Any, briefs: dict[str, str]) -> str:
+def requirement_words(
+    pattern: MechanismPattern,
+    facts: Any,
+    briefs: dict[str, str],
+    capabilities: Capabilities | None = None,
+) -> str:
     """What a `require` pattern demands, as a clause: 'the mechanism must carry a payload'."""
     parts = []
-    for attribute, words in _wanted(pattern, facts, briefs):
+    for attribute, words in _wanted(pattern, facts, briefs, capabilities):
         if attribute == "scope":
             parts.append(_scope_need(set(pattern.scope)))
         else:
@@ -134,10 +157,15 @@ def requirement_words(pattern: MechanismPattern, facts: Any, briefs: dict[str, s
     return "; ".join(parts)
 
 
-def preference_words(pattern: MechanismPattern, facts: Any, briefs: dict[str, str]) -> str:
+def preference_words(
+    pattern: MechanismPattern,
+    facts: Any,
+    briefs: dict[str, str],
+    capabilities: Capabilities | None = None,
+) -> str:
     """What a `prefer` pattern favours: 'mechanisms that share nothing but messages come first'."""
     parts = []
-    for attribute, words in _wanted(pattern, facts, briefs):
+    for attribute, words in _wanted(pattern, facts, briefs, capabilities):
         if attribute == "scope":
             scopes = set(pattern.scope)
             if scopes == {Scope.in_process}:
@@ -157,7 +185,11 @@ def _singular(words: str) -> str:
 
 
 def what_it_is(
-    mechanism: Mechanism, pattern: MechanismPattern, facts: Any, briefs: dict[str, str]
+    mechanism: Mechanism,
+    pattern: MechanismPattern,
+    facts: Any,
+    briefs: dict[str, str],
+    capabilities: Capabilities | None = None,
 ) -> list[str]:
     """True statements about `mechanism` on each attribute `pattern` looks at: 'it ...'."""
     said: list[str] = []
@@ -195,8 +227,15 @@ def what_it_is(
             said.append(f"it is built for {mechanism.max_data_volume.value} volume at most")
     if pattern.fits_relationship is not None and facts.relationship is not None:
         relationship = briefs.get("relationship") or facts.relationship.value
-        fits = facts.relationship in mechanism.relationships
+        fits = mechanism.fits(facts)
         said.append(f"it is {'' if fits else 'not '}made for {relationship}")
+    for capability in pattern.has or []:
+        known = (capabilities or {}).get(capability)
+        offers = mechanism.offers(capability, facts)
+        if known is not None:
+            said.append(known.offers if offers else known.lacks)
+        else:
+            said.append(f"it {'offers' if offers else 'lacks'} {capability}")
     return said
 
 
@@ -452,10 +491,11 @@ class _Reasoner:
         self.facts = facts
         self.words = words
         self.mechanisms = {m.id: m for m in catalog.mechanisms}
+        self.capabilities = {c.id: c for c in catalog.meta.capabilities}
         self.standing = _standing(rec, catalog)
 
     def is_(self, mechanism: Mechanism, pattern: MechanismPattern) -> list[str]:
-        return what_it_is(mechanism, pattern, self.facts, self.words.briefs)
+        return what_it_is(mechanism, pattern, self.facts, self.words.briefs, self.capabilities)
 
     def reason(self, rule: Rule, favoured: Mechanism, asked: set[str]) -> Reason | None:
         """Why `rule` favours `favoured`, in the answers' words; None if it sets nothing apart."""
@@ -478,7 +518,7 @@ class _Reasoner:
             out = only or failing
             if not out:
                 return None
-            effect = requirement_words(rule.require, facts, self.words.briefs)
+            effect = requirement_words(rule.require, facts, self.words.briefs, self.capabilities)
             text = f"{said}: {effect}, which rules out {_names(out)}."
         else:
             if not rule.prefer.matches(favoured, facts):
@@ -492,7 +532,7 @@ class _Reasoner:
             ]
             if not losers:
                 return None
-            effect = preference_words(rule.prefer, facts, self.words.briefs)
+            effect = preference_words(rule.prefer, facts, self.words.briefs, self.capabilities)
             text = f"{said}: {effect}, which puts {favoured.name} ahead of {_names(losers)}."
         quote = self.words.quote(names)
         if quote:
@@ -617,9 +657,8 @@ def build_argument(
 
 
 def _choice_label(question: FactQuestion, value: Any) -> str:
-    wanted = getattr(value, "value", value)
-    label = next((c.label for c in question.choices if c.value == wanted), None)
-    return label or _answer_word(value)
+    """The answer as the interview asked it (yes or no to its question, or the choice)."""
+    return question.answer(value)
 
 
 def _runner_up(rec: Recommendation, skip: set[str]) -> str | None:

@@ -4,10 +4,14 @@ Every question is a `PromptSpec` built from data (the catalog's questions, the t
 fields), and one function asks any spec. The flow:
 
 1. title, context, deciders;
-2. one question per fact, in catalog order, skipped when its `asked_when` does not match;
+2. one question per fact, numbered, in catalog order, skipped when its `asked_when` does not
+   match; answers the catalog declares in conflict are shown with its sentence, and the
+   person picks which to answer again;
 3. the team's extra fields;
-4. the recommendation with its reasons: accept it, or pick another mechanism and justify it;
-5. a summary to confirm.
+4. the recommendation (and the control channel beside it) with its reasons: accept it, or
+   pick another mechanism and justify it;
+5. a summary of the questions and answers in words; "no" to writing the record offers to
+   change one answer (or to write nothing) and goes round again.
 
 Anything prefilled from an answers file is not asked again but still shows in the summary.
 """
@@ -15,6 +19,7 @@ Anything prefilled from an answers file is not asked again but still shows in th
 from __future__ import annotations
 
 import copy
+import dataclasses
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,9 +27,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from adrgen.answers.loading import validate_answers
 from adrgen.answers.model import Answers, Facts
+from adrgen.catalog.asking import walk
 from adrgen.catalog.models import Catalog, FactQuestion, FactsPattern, any_matches
-from adrgen.engine import Recommendation, recommend
-from adrgen.errors import AdrgenError, ExitCode
+from adrgen.engine import ConflictWarning, Recommendation, find_conflicts, recommend
+from adrgen.errors import AdrgenError, ExitCode, did_you_mean
 from adrgen.vocabulary import Stance
 
 if TYPE_CHECKING:
@@ -54,6 +60,7 @@ class PromptSpec:
     convert: Callable[[str], Any] | None = None  # text only: typed text -> stored value
     asked_when: list[FactsPattern] | None = None  # fact questions: any of these, or always
     explicit: bool = False  # confirm only: Enter alone is refused, y or n must be typed
+    yes_means: Any = True  # confirm only: the value a yes stands for (a no, its opposite)
 
 
 @dataclass
@@ -62,6 +69,7 @@ class Draft:
 
     data: dict[str, Any]
     prefilled: set[str] = field(default_factory=set)
+    decided: bool = False  # the recommendation was accepted or another mechanism chosen
 
     def get(self, key: str) -> Any:
         section, _, name = key.partition(".")
@@ -78,6 +86,15 @@ class Draft:
 
     def facts(self) -> Facts:
         return Facts.model_validate(self.data.get("facts") or {})
+
+    def forget(self, key: str) -> None:
+        """Drop an answer so it is asked again (an answers file's answer too)."""
+        section, _, name = key.partition(".")
+        if name:
+            (self.data.get(section) or {}).pop(name, None)
+        else:
+            self.data.pop(section, None)
+        self.prefilled.discard(key)
 
 
 # --- entry points -------------------------------------------------------------------------
@@ -99,20 +116,27 @@ def run_interview(ws: Workspace, prefill: dict[str, Any] | None = None) -> Answe
     catalog = ws.catalog
     draft = start_draft(prefill)
     ask_all(opening_specs(), draft)
-    ask_all(fact_specs(catalog), draft)
+    ask_facts(catalog, draft)
     show_checklist_directives(catalog, draft.facts())
     ask_all(field_specs(ws.team_fields), draft)
 
-    advice = recommend(answers_without_choice(draft), catalog)
-    show_recommendation(advice)
-    decide(draft, advice, catalog)
+    while True:
+        advice = recommend(answers_without_choice(draft), catalog)
+        show_recommendation(advice)
+        if not draft.decided:
+            decide(draft, advice, catalog)
+            draft.decided = True
 
-    answers = validate_answers(draft.data, "interview")
-    final = recommend(answers, catalog)  # refuses an override without a justification
-    show_summary(draft, answers, final, catalog, ws.team_fields)
-    if not ask(confirm_spec()):
-        raise AdrgenError(CANCELLED)
-    return answers
+        answers = validate_answers(draft.data, "interview")
+        final = recommend(answers, catalog)  # refuses an override without a justification
+        lines = summary_lines(draft, answers, final, catalog, ws.team_fields)
+        show_summary(lines)
+        if ask(confirm_spec()):
+            return answers
+        change = ask(change_spec(lines))
+        if change == WRITE_NOTHING:
+            raise AdrgenError(CANCELLED)
+        change_answer(change, draft, catalog, ws.team_fields)
 
 
 # --- prefill ------------------------------------------------------------------------------
@@ -188,15 +212,18 @@ def fact_specs(catalog: Catalog) -> list[PromptSpec]:
     return [fact_spec(question, catalog) for question in catalog.questions]
 
 
-def fact_spec(question: FactQuestion, catalog: Catalog) -> PromptSpec:
-    message, hint = question.prompt, question.help
+def fact_spec(question: FactQuestion, catalog: Catalog, number: int | None = None) -> PromptSpec:
+    """The question for one fact; `number` is its place among the questions asked."""
+    message = f"{number}. {question.prompt}" if number else question.prompt
+    hint = question.help
     item = catalog.checklist_item(question.checklist) if question.checklist else None
     if item is not None:
-        message = f"Checklist {item.number}: {question.prompt}"
         wording = " ".join(item.question.split())
-        if wording != question.prompt.strip():
+        if wording == " ".join(question.prompt.split()):
+            hint = f"{hint}\n(decision checklist, item {item.number})"
+        else:
             # the garden note's own wording stays visible beside the plainer question
-            hint = f"{hint}\nThe checklist asks: {wording}"
+            hint = f"{hint}\nDecision checklist, item {item.number}: {wording}"
     key = f"facts.{question.fact.value}"
     if question.choices:
         choices = tuple((choice.label, choice.value) for choice in question.choices)
@@ -215,10 +242,12 @@ def fact_spec(question: FactQuestion, catalog: Catalog) -> PromptSpec:
         "confirm",
         message,
         hint,
-        default=question.default if has_default else None,
+        # the prompt's default is the answer that gives the catalog's default value
+        default=(question.default == question.yes_means) if has_default else None,
         asked_when=question.asked_when,
         # a fact with no catalog default is too important for a stray Enter to settle
         explicit=not has_default,
+        yes_means=question.yes_means,
     )
 
 
@@ -271,10 +300,13 @@ def whole_number_check(is_required: bool) -> Check:
 
 
 def accept_spec(advice: Recommendation) -> PromptSpec:
+    design = f"{advice.name} ({advice.mechanism})"
+    if advice.control is not None:
+        design += f" with {advice.control.name} ({advice.control.mechanism}) for control"
     return PromptSpec(
         "accept",
         "confirm",
-        f"Use {advice.name} ({advice.mechanism}), the recommendation?",
+        f"Use {design}, the recommendation?",
         "answer no to pick another mechanism",
         default=True,
     )
@@ -318,10 +350,88 @@ def justification_spec(chosen_name: str, recommended_name: str) -> PromptSpec:
 
 
 def confirm_spec() -> PromptSpec:
-    return PromptSpec("confirm", "confirm", "Write the decision record?", default=True)
+    return PromptSpec(
+        "confirm",
+        "confirm",
+        "Write the decision record?",
+        "answer no to change one answer first (or to write nothing)",
+        default=True,
+    )
+
+
+NOTHING = "Nothing: write no record and stop"
+WRITE_NOTHING = (
+    "-"  # the change spec's value for NOTHING (questionary takes None for "use the label")
+)
+
+
+def change_spec(lines: list[SummaryLine]) -> PromptSpec:
+    """Which answer to change before writing; the last choice writes nothing."""
+    choices = [(line.text, line.key) for line in lines if line.key is not None]
+    choices.append((NOTHING, WRITE_NOTHING))
+    return PromptSpec(
+        "change",
+        "select",
+        "Change which answer?",
+        "the interview asks it again, then shows the recommendation and the summary anew",
+        tuple(choices),
+        default=choices[0][1],
+    )
+
+
+def conflict_spec(warning: ConflictWarning, catalog: Catalog, draft: Draft) -> PromptSpec:
+    """Which of the conflicting answers to give again."""
+    choices = []
+    for name in warning.facts:
+        question = catalog.question(name)
+        value = draft.get(f"facts.{name}")
+        label = question.prompt if question else name
+        choices.append((f"{label} (now: {answer_text(question, value)})", name))
+    return PromptSpec(
+        "conflict",
+        "select",
+        "Which answer do you want to give again?",
+        "the other answers stay as they are",
+        tuple(choices),
+        default=choices[-1][1],
+    )
 
 
 # --- asking -------------------------------------------------------------------------------
+
+
+def ask_facts(catalog: Catalog, draft: Draft) -> None:
+    """Ask every fact question the answers so far call for, in order, numbered as asked; when
+    the answers conflict, say why and ask which one to give again."""
+    while True:
+        conflicts = find_conflicts(draft.facts(), catalog)
+        if conflicts:
+            warning = conflicts[0]
+            say(f"These answers conflict: {' '.join(warning.text.split())}")
+            draft.forget(f"facts.{ask(conflict_spec(warning, catalog, draft))}")
+            continue
+        asked = walk(draft.facts().values(), catalog.questions)[1]
+        _forget_skipped(draft, asked)
+        pending = [
+            name
+            for name in asked
+            if f"facts.{name}" not in draft.prefilled and draft.get(f"facts.{name}") is None
+        ]
+        if not pending:
+            return
+        name = pending[0]
+        spec = fact_spec(catalog.question(name), catalog, asked.index(name) + 1)
+        value = ask(spec)
+        if value is not None:
+            draft.set(spec.key, value)
+
+
+def _forget_skipped(draft: Draft, asked: list[str]) -> None:
+    """Answers given in this interview to questions the later answers made irrelevant."""
+    for name in list(draft.data.get("facts") or {}):
+        key = f"facts.{name}"
+        if name not in asked and key not in draft.prefilled:
+            draft.forget(key)
 
 
 def ask_all(specs: Iterable[PromptSpec], draft: Draft) -> None:
@@ -345,6 +455,8 @@ def ask(spec: PromptSpec) -> Any:
         raise AdrgenError(INPUT_ENDED, exit_code=ExitCode.USAGE) from None
     if spec.kind == "text" and spec.convert is not None:
         return spec.convert(answer)
+    if spec.kind == "confirm" and spec.yes_means is not True:
+        return spec.yes_means if answer else not spec.yes_means
     return answer
 
 
@@ -381,9 +493,8 @@ def build_question(spec: PromptSpec) -> Any:
 
 
 def confirm_instruction(spec: PromptSpec) -> str:
-    keys = "(Y/n)" if spec.default else "(y/N)"
-    if spec.explicit:
-        keys = "(y/n)"
+    """One style for every yes/no question: the keys, then what Enter alone answers."""
+    keys = "(y/n)" if spec.explicit else f"(y/n, Enter: {'yes' if spec.default else 'no'})"
     return under_question(spec.hint, keys) + " "
 
 
@@ -441,8 +552,11 @@ def decide(draft: Draft, advice: Recommendation, catalog: Catalog) -> None:
     if "choice" in draft.prefilled:
         chosen = draft.get("choice")
         if catalog.mechanism(chosen) is None:
-            known = ", ".join(sorted(m.id for m in catalog.mechanisms))
-            raise AdrgenError(f"choice: unknown mechanism {chosen!r} (known: {known})")
+            ids = sorted(m.id for m in catalog.mechanisms)
+            raise AdrgenError(
+                f"choice: unknown mechanism {chosen!r}{did_you_mean(chosen, ids)} "
+                f"(known: {', '.join(ids)})"
+            )
     elif ask(accept_spec(advice)):
         chosen = advice.mechanism
     else:
@@ -466,7 +580,7 @@ def show_checklist_directives(catalog: Catalog, facts: Facts) -> None:
     """Checklist items that are directives ("design a service boundary") once they apply."""
     for item in catalog.checklist:
         if item.kind == "directive" and item.applies_when and any_matches(item.applies_when, facts):
-            say(f"Checklist {item.number}: {' '.join(item.question.split())}")
+            say(f"Decision checklist, item {item.number}: {' '.join(item.question.split())}")
 
 
 def show_recommendation(advice: Recommendation) -> None:
@@ -478,6 +592,11 @@ def show_recommendation(advice: Recommendation) -> None:
     say("Why:")
     for reason in advice.reasons:
         say(f"  - {reason.text} [{', '.join(reason.cites)}]")
+    if advice.control is not None:
+        control = advice.control
+        say(f"Control channel: {control.name} ({control.mechanism}), stance {control.stance}")
+        for reason in control.reasons:
+            say(f"  - {reason.text} [{', '.join(reason.cites)}]")
     alternatives = top_alternatives(advice)
     if alternatives:
         say("Alternatives:")
@@ -493,17 +612,17 @@ def top_alternatives(advice: Recommendation) -> list[Any]:
     return (ranked or advice.alternatives)[:TOP_ALTERNATIVES]
 
 
-def show_summary(
-    draft: Draft,
-    answers: Answers,
-    final: Recommendation,
-    catalog: Catalog,
-    fields: Iterable[ExtraField],
-) -> None:
+@dataclass(frozen=True)
+class SummaryLine:
+    text: str
+    key: str | None  # the answer it shows ("title", "facts.same_host", "choice"), if it can change
+
+
+def show_summary(lines: list[SummaryLine]) -> None:
     say("")
     say("Summary")
-    for line in summary_lines(draft, answers, final, catalog, fields):
-        say(f"  {line}")
+    for line in lines:
+        say(f"  {line.text}")
     say("")
 
 
@@ -513,29 +632,81 @@ def summary_lines(
     final: Recommendation,
     catalog: Catalog,
     fields: Iterable[ExtraField],
-) -> list[str]:
+) -> list[SummaryLine]:
+    """Each question in words with its answer, then the decision."""
+
     def mark(key: str) -> str:
         return f" ({PREFILL_SOURCE})" if key in draft.prefilled else ""
 
     lines = [
-        f"title: {answers.title}{mark('title')}",
-        f"context: {answers.context or '-'}{mark('context')}",
-        f"deciders: {', '.join(answers.deciders) or '-'}{mark('deciders')}",
+        SummaryLine(f"Title: {answers.title}{mark('title')}", "title"),
+        SummaryLine(f"Context: {answers.context or '-'}{mark('context')}", "context"),
+        SummaryLine(
+            f"Deciders: {', '.join(answers.deciders) or '-'}{mark('deciders')}", "deciders"
+        ),
     ]
-    for question in catalog.questions:
-        value = getattr(answers.facts, question.fact.value)
-        if value is not None:
-            key = f"facts.{question.fact.value}"
-            lines.append(f"{question.fact.value}: {describe_value(value)}{mark(key)}")
+    values = answers.facts.values()
+    asked = walk(values, catalog.questions)[1]
+    for number, name in enumerate(asked, 1):
+        question = catalog.question(name)
+        value = values.get(name)
+        if value is None:
+            continue
+        key = f"facts.{name}"
+        text = f"{number}. {question.prompt} {answer_text(question, value)}{mark(key)}"
+        lines.append(SummaryLine(text, key))
     for extra in fields:
         if extra.name in answers.fields:
             key = f"fields.{extra.name}"
-            lines.append(f"{extra.name}: {describe_value(answers.fields[extra.name])}{mark(key)}")
-    lines.append(f"mechanism: {final.name} ({final.mechanism}){mark('choice')}")
+            value = describe_value(answers.fields[extra.name])
+            lines.append(SummaryLine(f"{extra.prompt} {value}{mark(key)}", key))
+    lines.append(
+        SummaryLine(f"Mechanism: {final.name} ({final.mechanism}){mark('choice')}", "choice")
+    )
+    if final.control is not None:
+        control = final.control
+        lines.append(SummaryLine(f"Control channel: {control.name} ({control.mechanism})", None))
     if final.override:
-        lines.append(f"  instead of the recommended {final.recommended}")
-        lines.append(f"justification: {answers.justification}{mark('justification')}")
+        lines.append(SummaryLine(f"  instead of the recommended {final.recommended}", None))
+        lines.append(
+            SummaryLine(f"Justification: {answers.justification}{mark('justification')}", "choice")
+        )
     return lines
+
+
+def answer_text(question: FactQuestion | None, value: Any) -> str:
+    """An answer as the question was asked: yes or no to its wording, or the choice's label."""
+    if value is None:
+        return "-"
+    return question.answer(value) if question is not None else describe_value(value)
+
+
+def change_answer(key: str, draft: Draft, catalog: Catalog, fields: Iterable[ExtraField]) -> None:
+    """Ask one answer again; a changed fact also asks what it newly calls for, and the
+    decision (accept or another mechanism) is asked again."""
+    if key == "choice":
+        draft.forget("choice")
+        draft.forget("justification")
+        draft.decided = False
+        return
+    if key.startswith("facts."):
+        draft.forget(key)
+        draft.forget("choice")
+        draft.forget("justification")
+        draft.decided = False
+        ask_facts(catalog, draft)
+        show_checklist_directives(catalog, draft.facts())
+        return
+    specs = opening_specs() + field_specs(fields)
+    spec = next(spec for spec in specs if spec.key == key)
+    current = draft.get(key)
+    draft.prefilled.discard(key)
+    if spec.kind == "text" and current is not None:
+        shown = ", ".join(current) if isinstance(current, list) else str(current)
+        spec = dataclasses.replace(spec, default=shown)
+    value = ask(spec)
+    if value is not None:
+        draft.set(key, value)
 
 
 def describe_value(value: Any) -> str:

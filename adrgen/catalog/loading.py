@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adrgen import resources
-from adrgen.errors import AdrgenError, ValidationProblems, location
+from adrgen.errors import AdrgenError, ValidationProblems, did_you_mean, location
 from adrgen.files.safe_yaml import LineMap, load_file
 
 if TYPE_CHECKING:
@@ -24,7 +24,10 @@ LIST_FILES: dict[str, tuple[str, str]] = {
     "failure-modes.yaml": ("failure_modes", "FailureMode"),
     "rules.yaml": ("rules", "Rule"),
     "questions.yaml": ("questions", "FactQuestion"),
+    "conflicts.yaml": ("conflicts", "Conflict"),
 }
+# files a catalog written before them may leave out
+OPTIONAL_FILES = {"conflicts.yaml"}
 
 
 @dataclass
@@ -62,7 +65,9 @@ class _Collector:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            self.problems.extend(describe_errors(exc, where.path, where.lines, where.prefix))
+            self.problems.extend(
+                describe_errors(exc, where.path, where.lines, where.prefix, model=model)
+            )
             return None
 
 
@@ -132,6 +137,8 @@ def validate_catalog(directory: Path) -> Catalog:
     for filename, (key, model_name) in LIST_FILES.items():
         lists[key] = []
         path = directory / filename
+        if filename in OPTIONAL_FILES and not path.exists():
+            continue
         loaded = collector.load(path)
         if not loaded:
             continue
@@ -157,10 +164,25 @@ def validate_catalog(directory: Path) -> Catalog:
     if collector.problems:
         raise ValidationProblems(collector.problems)
     catalog = models.Catalog(meta=meta, mechanisms=mechanisms, **lists)
-    problems = reference_problems(catalog, where)
+    problems = catalog_problems(catalog, where)
     if problems:
         raise ValidationProblems(problems)
     return catalog
+
+
+def catalog_problems(
+    catalog: Catalog, where: dict[tuple[str, str], _Where] | None = None
+) -> list[str]:
+    """Everything the models alone cannot check: references, then what the interview asks."""
+    return reference_problems(catalog, where) or interview_problems(catalog, where)
+
+
+def _locator(where: dict[tuple[str, str], _Where]) -> Any:
+    def at(kind: str, entry_id: str, *sub: Any) -> str:
+        spot = where.get((kind, entry_id))
+        return spot.at(*sub) if spot else f"catalog: {kind} {entry_id}"
+
+    return at
 
 
 def reference_problems(
@@ -170,9 +192,7 @@ def reference_problems(
     where = where or {}
     problems: list[str] = []
 
-    def at(kind: str, entry_id: str, *sub: Any) -> str:
-        spot = where.get((kind, entry_id))
-        return spot.at(*sub) if spot else f"catalog: {kind} {entry_id}"
+    at = _locator(where)
 
     def unique(kind: str, ids: list[str]) -> None:
         seen: set[str] = set()
@@ -188,6 +208,8 @@ def reference_problems(
     unique("failure_modes", [f.id for f in catalog.failure_modes])
     unique("rules", [r.id for r in catalog.rules])
     unique("questions", [q.fact for q in catalog.questions])
+    unique("conflicts", [c.id for c in catalog.conflicts])
+    unique("meta", [c.id for c in catalog.meta.capabilities])
 
     failure_ids = {f.id for f in catalog.failure_modes}
     ids_by_kind = {
@@ -196,29 +218,64 @@ def reference_problems(
         "checklist": {c.id for c in catalog.checklist},
         "failure-mode": failure_ids,
         "guidance": {g.id for g in catalog.meta.guidance},
+        "tooling": {t.id for t in catalog.meta.tooling_examples},
     }
+    capability_ids = {c.id for c in catalog.meta.capabilities}
 
     def resolve(
         target: set[str], kind: str, owner: tuple[str, str], field: str, refs: list[str]
     ) -> None:
         for index, ref in enumerate(refs):
             if ref not in target:
+                problems.append(
+                    f"{at(*owner, field, index)}: {field}: unknown {kind} {ref!r}"
+                    + did_you_mean(ref, target)
+                )
+
+    def cited(owner: tuple[str, str], field: str, cites: list[str]) -> None:
+        for index, cite in enumerate(cites):
+            kind, _, ref = cite.partition(":")
+            if ref not in ids_by_kind[kind]:
                 problems.append(f"{at(*owner, field, index)}: {field}: unknown {kind} {ref!r}")
 
+    def capabilities_of(owner: tuple[str, str], field: tuple[Any, ...], pattern: Any) -> None:
+        for index, ref in enumerate((pattern.has or []) if pattern is not None else []):
+            if ref not in capability_ids:
+                problems.append(
+                    f"{at(*owner, *field, 'has', index)}: has: unknown capability {ref!r}"
+                    + did_you_mean(ref, capability_ids)
+                )
+
     for m in catalog.mechanisms:
-        resolve(failure_ids, "failure mode", ("mechanism", m.id), "failure_modes", m.failure_modes)
+        owner = ("mechanism", m.id)
+        resolve(failure_ids, "failure mode", owner, "failure_modes", m.failure_modes)
+        for index, use in enumerate(m.capabilities):
+            if use.id not in capability_ids:
+                problems.append(
+                    f"{at(*owner, 'capabilities', index)}: capabilities: unknown capability "
+                    f"{use.id!r}" + did_you_mean(use.id, capability_ids)
+                )
+        for index, companion in enumerate(m.pairs_with):
+            spot = at(*owner, "pairs_with", index, "mechanism")
+            if companion.mechanism == m.id:
+                problems.append(f"{spot}: pairs_with: {m.id!r} cannot pair with itself")
+            elif companion.mechanism not in mechanism_ids:
+                problems.append(
+                    f"{spot}: pairs_with: unknown mechanism {companion.mechanism!r}"
+                    + did_you_mean(companion.mechanism, mechanism_ids)
+                )
+            cited(owner, "cites", companion.cites)
     for s in catalog.situations:
         for field in ("accepts", "first_choice", "avoids"):
             resolve(mechanism_ids, "mechanism", ("situations", s.id), field, getattr(s, field))
     for f in catalog.failure_modes:
         resolve(mechanism_ids, "mechanism", ("failure_modes", f.id), "warns_about", f.warns_about)
     for r in catalog.rules:
-        for index, cite in enumerate(r.cites):
-            kind, _, ref = cite.partition(":")
-            if ref not in ids_by_kind[kind]:
-                problems.append(
-                    f"{at('rules', r.id, 'cites', index)}: cites: unknown {kind} {ref!r}"
-                )
+        cited(("rules", r.id), "cites", r.cites)
+        capabilities_of(("rules", r.id), ("require",), r.require)
+        capabilities_of(("rules", r.id), ("prefer",), r.prefer)
+    for index, obligation in enumerate(catalog.meta.obligations):
+        capabilities_of(("meta", ""), ("obligations", index, "mechanism"), obligation.mechanism)
     for q in catalog.questions:
         if q.checklist and q.checklist not in ids_by_kind["checklist"]:
             problems.append(
@@ -229,4 +286,60 @@ def reference_problems(
             if ref not in mechanism_ids:
                 spot = at("meta", "", "tooling_examples", index, "mechanisms")
                 problems.append(f"{spot}: tooling_examples.mechanisms: unknown mechanism {ref!r}")
+    return problems
+
+
+def interview_problems(
+    catalog: Catalog,
+    where: dict[tuple[str, str], _Where] | None = None,
+    only: set[str] | None = None,
+) -> list[str]:
+    """Questions asked on answers not yet given, and conditions that decide the outcome yet
+    name a fact the interview can skip where the rest of the condition holds (of the rules
+    and mechanisms whose ids are in `only`, when given)."""
+    from adrgen.catalog.asking import PathCache, order_problems, skippable, skipped_beside
+
+    at = _locator(where or {})
+    questions = catalog.questions
+    problems = [
+        f"{at('questions', questions[index].fact.value, 'asked_when')}: {message}"
+        for index, message in order_problems(questions)
+    ]
+    if problems:
+        return problems
+    paths = PathCache(questions)
+
+    def check(owner: tuple[str, str], field: tuple[Any, ...], patterns: list[Any]) -> None:
+        for index, pattern in enumerate(patterns):
+            for found in skippable(pattern, paths):
+                label = ".".join(str(part) for part in field)
+                problems.append(
+                    f"{at(*owner, *field, index, found.fact)}: {label}: {found.describe()}, "
+                    "so the condition cannot rest on it there; add a condition that rules "
+                    "those answers out (questions.yaml says when each fact is asked)"
+                )
+
+    for rule in catalog.rules:
+        if only is None or rule.id in only:
+            check(("rules", rule.id), ("when",), rule.when.patterns)
+    for m in catalog.mechanisms:
+        if only is not None and m.id not in only:
+            continue
+        owner = ("mechanism", m.id)
+        for index, use in enumerate(m.capabilities):
+            check(owner, ("capabilities", index, "when"), use.when or [])
+        for index, companion in enumerate(m.pairs_with):
+            check(owner, ("pairs_with", index, "when"), companion.when)
+        for relationship, patterns in m.fits_only_when.items():
+            check(owner, ("fits_only_when", relationship.value), patterns)
+    for conflict in catalog.conflicts:
+        if only is not None and conflict.id not in only:
+            continue
+        yields = skipped_beside(conflict.when, paths)
+        if yields is not None and yields != conflict.set_aside.value:
+            problems.append(
+                f"{at('conflicts', conflict.id, 'set_aside')}: set_aside: the interview does not "
+                f"ask {yields} given the other answers, so {yields} is the answer to set aside "
+                "(an answer it would not ask must not change the advice)"
+            )
     return problems

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints, create_model
+from pydantic import (
+    BeforeValidator,
+    Field,
+    RootModel,
+    StringConstraints,
+    create_model,
+    model_validator,
+)
 
+from adrgen.answers.model import Facts
 from adrgen.validation import Strict
 from adrgen.vocabulary import (
     FACT_NAMES,
@@ -48,9 +56,16 @@ class FactsPatternMethods(Strict):
     def describe(self) -> str:
         parts = []
         for name, wanted in self.conditions().items():
-            value = "|".join(str(v) for v in wanted) if isinstance(wanted, list) else wanted
-            parts.append(f"{name}={str(value).lower() if isinstance(value, bool) else value}")
+            values = wanted if isinstance(wanted, list) else [wanted]
+            parts.append(f"{name}={'|'.join(answer_word(v) for v in values)}")
         return ", ".join(parts) or "always"
+
+
+def answer_word(value: Any) -> str:
+    """A fact's value as people say it: yes or no, or the vocabulary's word."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(getattr(value, "value", value))
 
 
 # each fact of the vocabulary, as one value or a list of the values any of which will do
@@ -65,6 +80,41 @@ FactsPattern = create_model(
 def any_matches(patterns: list[Any] | None, facts: Any) -> bool:
     """An any-of condition: true when one pattern matches (and when there is no condition)."""
     return patterns is None or any(pattern.matches(facts) for pattern in patterns)
+
+
+def _one_or_more(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
+
+
+class FactsCondition(RootModel):
+    """A rule's condition: one pattern, or a list of patterns any one of which will do."""
+
+    root: Annotated[
+        list[FactsPattern],
+        BeforeValidator(_one_or_more, json_schema_input_type=FactsPattern | list[FactsPattern]),
+        Field(min_length=1),
+    ]
+
+    @property
+    def patterns(self) -> list[Any]:
+        return self.root
+
+    def matches(self, facts: Any) -> bool:
+        return any(pattern.matches(facts) for pattern in self.root)
+
+    def conditions(self) -> dict[str, Any]:
+        """Every fact the condition names, with the values any alternative accepts."""
+        merged: dict[str, list[Any]] = {}
+        for pattern in self.root:
+            for name, wanted in pattern.conditions().items():
+                values = merged.setdefault(name, [])
+                for value in wanted if isinstance(wanted, list) else [wanted]:
+                    if value not in values:
+                        values.append(value)
+        return {name: values[0] if len(values) == 1 else values for name, values in merged.items()}
+
+    def describe(self) -> str:
+        return " or ".join(pattern.describe() for pattern in self.root)
 
 
 # --- catalog entries ----------------------------------------------------------------------
@@ -101,6 +151,35 @@ class Obligation(Strict):
     when: list[FactsPattern] | None = Field(None, description="any of; always without")
 
 
+class CapabilityUse(Strict):
+    """A capability a mechanism offers, always or only for some answers."""
+
+    id: Id
+    when: list[FactsPattern] | None = Field(None, description="any of; always without")
+    note: str | None = Field(None, description="why, for these answers; cite the source")
+
+
+def _capability(value: Any) -> Any:
+    return {"id": value} if isinstance(value, str) else value
+
+
+# a capability offered always is written as its id alone
+CapabilityUses = list[
+    Annotated[
+        CapabilityUse, BeforeValidator(_capability, json_schema_input_type=str | CapabilityUse)
+    ]
+]
+
+
+class Companion(Strict):
+    """A second mechanism a design built on this one needs beside it, and when."""
+
+    mechanism: Id
+    when: list[FactsPattern] = Field(min_length=1, description="any of")
+    because: str = Field(description="what the companion carries that this mechanism does not")
+    cites: list[Citation] = []
+
+
 class Mechanism(Strict):
     id: Id
     name: str
@@ -116,6 +195,20 @@ class Mechanism(Strict):
     rpc_semantics: bool
     carries_payload: bool
     relationships: list[Relationship]
+    fits_only_when: dict[Relationship, list[FactsPattern]] = Field(
+        {}, description="a relationship listed here fits only for these answers (any of)"
+    )
+    capabilities: CapabilityUses = Field(
+        [], description="what it offers beyond the attributes above (catalog.yaml: capabilities)"
+    )
+    pairs_with: list[Companion] = Field(
+        [], description="mechanisms a design built on this one needs beside it (a control channel)"
+    )
+    control_facts: Facts | None = Field(
+        None,
+        description="the answers a companion is chosen for, in place of this mechanism's "
+        "(control messages are small)",
+    )
     pros: Points = Field(min_length=1)
     cons: Points = Field(min_length=1)
     failure_modes: list[Id] = []
@@ -128,6 +221,23 @@ class Mechanism(Strict):
     @property
     def outcome(self) -> Outcome:
         return Outcome.service_contract if self.scope is Scope.cross_host else Outcome.ipc
+
+    def offers(self, capability: str, facts: Any) -> bool:
+        """Whether it offers `capability` for these answers."""
+        return any(
+            use.id == capability and any_matches(use.when, facts) for use in self.capabilities
+        )
+
+    def fits(self, facts: Any) -> bool:
+        """Whether it is made for the relationship the answers name."""
+        relationship = facts.relationship
+        if relationship is None or relationship not in self.relationships:
+            return False
+        return any_matches(self.fits_only_when.get(relationship), facts)
+
+    def companions(self, facts: Any) -> list[Companion]:
+        """The companions these answers call for."""
+        return [c for c in self.pairs_with if any_matches(c.when, facts)]
 
 
 class Situation(Strict):
@@ -164,7 +274,12 @@ class FailureMode(Strict):
     explanation: str
     warns_about: list[Id] = Field(min_length=1)
     watch_for: list[str] = []
-    relevant_when: FactsPattern | None = None
+    relevant_when: FactsPattern | None = Field(
+        None, description="also warns about a chosen mechanism it warns_about for these answers"
+    )
+    applies_when: list[FactsPattern] | None = Field(
+        None, description="any of: the warning only applies for these answers"
+    )
 
 
 class MechanismPattern(Strict):
@@ -178,6 +293,7 @@ class MechanismPattern(Strict):
         None, description="max_data_volume >= facts.data_volume"
     )
     fits_relationship: bool | None = Field(None, description="facts.relationship in relationships")
+    has: list[Id] | None = Field(None, description="capabilities it must offer for these answers")
 
     def matches(self, mechanism: Any, facts: Any) -> bool:
         if self.scope is not None and mechanism.scope not in self.scope:
@@ -192,17 +308,21 @@ class MechanismPattern(Strict):
             handles = mechanism.max_data_volume.rank >= facts.data_volume.rank
             if handles != self.handles_data_volume:
                 return False
-        if self.fits_relationship is not None and facts.relationship is not None:
-            fits = facts.relationship in mechanism.relationships
-            if fits != self.fits_relationship:
-                return False
+        if (
+            self.fits_relationship is not None
+            and facts.relationship is not None
+            and mechanism.fits(facts) != self.fits_relationship
+        ):
+            return False
+        if self.has is not None:
+            return all(mechanism.offers(capability, facts) for capability in self.has)
         return True
 
 
 Citation = Annotated[
     str,
     StringConstraints(
-        pattern=r"^(mechanism|situation|checklist|failure-mode|guidance):[a-z0-9-]+$"
+        pattern=r"^(mechanism|situation|checklist|failure-mode|guidance|tooling):[a-z0-9-]+$"
     ),
 ]
 
@@ -213,11 +333,15 @@ class Rule(Strict):
     shortfall: str | None = Field(
         None, description="said of a mechanism that a `prefer` rule ranks lower"
     )
-    when: FactsPattern
+    when: FactsCondition = Field(description="one pattern, or a list of them (any of)")
     require: MechanismPattern | None = None
     prefer: MechanismPattern | None = None
     weight: int = Field(1, ge=1, le=100)
-    relaxable: bool = Field(False, description="may be given up when no mechanism meets every rule")
+    relaxable: bool = Field(
+        False,
+        description="may be met by a companion (pairs_with), or given up when no mechanism "
+        "meets every rule",
+    )
     cites: list[Citation] = Field(min_length=1)
 
 
@@ -232,6 +356,9 @@ class FactQuestion(Strict):
     fact: FactName
     prompt: str
     help: str
+    yes_means: bool = Field(
+        True, description="yes/no facts: the value a yes to `prompt` stands for"
+    )
     checklist: Id | None = Field(None, description="the checklist item this question asks")
     choices: list[Choice] = []
     asked_when: list[FactsPattern] | None = Field(None, description="any of")
@@ -244,6 +371,15 @@ class FactQuestion(Strict):
         [], description="words that show the team's own context speaks of this fact"
     )
 
+    def answer(self, value: Any) -> str:
+        """The answer to `prompt` that gives `value`: yes or no as the prompt asks, or the
+        choice's label."""
+        if isinstance(value, bool):
+            return "yes" if value == self.yes_means else "no"
+        wanted = getattr(value, "value", value)
+        choice = next((c for c in self.choices if c.value == wanted), None)
+        return choice.label if choice else answer_word(value)
+
     def wording(self, value: Any) -> tuple[str | None, str | None]:
         """(statement, brief) for an answer, as the catalog words it; None where it does not."""
         if isinstance(value, bool):
@@ -251,6 +387,44 @@ class FactQuestion(Strict):
         wanted = getattr(value, "value", value)
         choice = next((c for c in self.choices if c.value == wanted), None)
         return (choice.says, choice.brief) if choice else (None, None)
+
+
+class Conflict(Strict):
+    """Answers that cannot both hold, the sentence that says why, and the answer that yields."""
+
+    id: Id
+    when: FactsPattern = Field(description="the conflicting answers")
+    text: str = Field(description="why they conflict and why `set_aside` yields, in one sentence")
+    set_aside: FactName = Field(description="the answer set aside under --allow-conflicts")
+    instead: bool | str | None = Field(
+        description="the value taken in its place (null: unanswered, as if never given)"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Conflict:
+        names = list(self.when.conditions())
+        if len(names) < 2:
+            raise ValueError("when: a conflict is between two answers or more")
+        if self.set_aside.value not in names:
+            raise ValueError(
+                f"set_aside: {self.set_aside.value!r} is not one of {', '.join(names)}"
+            )
+        if self.instead is not None:
+            Facts.model_validate({self.set_aside.value: self.instead})
+        return self
+
+    @property
+    def facts(self) -> list[str]:
+        return list(self.when.conditions())
+
+
+class Capability(Strict):
+    """Something a mechanism can do that rules ask for, with the words a record uses for it."""
+
+    id: Id
+    offers: str = Field(description="said of a mechanism that offers it: 'it ...'")
+    lacks: str = Field(description="said of one that does not: 'it ...'")
+    wanted: str = Field(description="what a rule asks for: 'mechanisms that ...'")
 
 
 class StanceMeaning(Strict):
@@ -269,6 +443,9 @@ class ToolingExample(Strict):
     name: str
     text: str
     mechanisms: list[Id] = []
+    when: list[FactsPattern] | None = Field(
+        None, description="any of: the answers for which a recommendation cites it"
+    )
 
 
 class WhenIpcFits(Strict):
@@ -291,6 +468,9 @@ class CatalogMeta(Strict):
     obligations: list[Obligation] = Field(
         [], description="what a team owns after choosing, by mechanism attributes and answers"
     )
+    capabilities: list[Capability] = Field(
+        [], description="what mechanisms can do beyond their attributes, for rules to ask for"
+    )
     details_heading: str = "Details"
     overlay: str | None = Field(None, description="set when a team overlay was merged in")
 
@@ -303,6 +483,7 @@ class Catalog(Strict):
     failure_modes: list[FailureMode]
     rules: list[Rule]
     questions: list[FactQuestion]
+    conflicts: list[Conflict] = []
 
     def mechanism(self, mechanism_id: str) -> Mechanism | None:
         return next((m for m in self.mechanisms if m.id == mechanism_id), None)
@@ -315,3 +496,9 @@ class Catalog(Strict):
 
     def checklist_item(self, item_id: str) -> ChecklistItem | None:
         return next((c for c in self.checklist if c.id == item_id), None)
+
+    def question(self, fact: str) -> FactQuestion | None:
+        return next((q for q in self.questions if q.fact.value == fact), None)
+
+    def capability(self, capability_id: str) -> Capability | None:
+        return next((c for c in self.meta.capabilities if c.id == capability_id), None)

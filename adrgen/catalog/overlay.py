@@ -15,6 +15,10 @@ entries, so a record written under an overlay still cites entries the organisati
     add_mechanisms: [ ...full mechanism entries, as in catalog/mechanisms/*.yaml... ]
     add_situations: [ ...entries as in catalog/situations.yaml... ]
     add_rules: [ ...entries as in catalog/rules.yaml... ]
+    add_conflicts: [ ...entries as in catalog/conflicts.yaml... ]
+
+Added rules and mechanisms are checked like the catalog's own: a condition that rests on a
+fact the interview can skip is refused.
 """
 
 from __future__ import annotations
@@ -24,9 +28,9 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from adrgen.catalog.loading import _Where, reference_problems
-from adrgen.catalog.models import Catalog, Id, Mechanism, Rule, Situation
-from adrgen.errors import AdrgenError, ValidationProblems, location
+from adrgen.catalog.loading import _Where, interview_problems, reference_problems
+from adrgen.catalog.models import Catalog, Conflict, Id, Mechanism, Rule, Situation
+from adrgen.errors import AdrgenError, ValidationProblems, did_you_mean, location
 from adrgen.files.safe_yaml import LineMap, load_file
 from adrgen.validation import Strict, describe_errors
 from adrgen.vocabulary import Stance
@@ -49,6 +53,7 @@ class Overlay(Strict):
     add_mechanisms: list[Mechanism] = []
     add_situations: list[Situation] = []
     add_rules: list[Rule] = []
+    add_conflicts: list[Conflict] = []
 
 
 def load_overlay(path: Path) -> tuple[Overlay, LineMap]:
@@ -59,7 +64,7 @@ def load_overlay(path: Path) -> tuple[Overlay, LineMap]:
     try:
         overlay = Overlay.model_validate(data)
     except ValidationError as exc:
-        raise ValidationProblems(describe_errors(exc, path, lines)) from None
+        raise ValidationProblems(describe_errors(exc, path, lines, model=Overlay)) from None
     return overlay, lines
 
 
@@ -80,6 +85,7 @@ def apply_overlay(catalog: Catalog, path: Path) -> Catalog:
     merged.mechanisms.extend(m.model_copy(deep=True) for m in overlay.add_mechanisms)
     merged.situations.extend(s.model_copy(deep=True) for s in overlay.add_situations)
     merged.rules.extend(r.model_copy(deep=True) for r in overlay.add_rules)
+    merged.conflicts.extend(c.model_copy(deep=True) for c in overlay.add_conflicts)
     previous = merged.meta.overlay
     merged.meta.overlay = f"{previous}, {overlay.name}" if previous else overlay.name
 
@@ -92,7 +98,16 @@ def apply_overlay(catalog: Catalog, path: Path) -> Catalog:
         where[("situations", s.id)] = _Where(path, lines, ("add_situations", index))
     for index, r in enumerate(overlay.add_rules):
         where[("rules", r.id)] = _Where(path, lines, ("add_rules", index))
+    for index, c in enumerate(overlay.add_conflicts):
+        where[("conflicts", c.id)] = _Where(path, lines, ("add_conflicts", index))
     problems = reference_problems(merged, where)
+    added = (
+        {r.id for r in overlay.add_rules}
+        | {m.id for m in overlay.add_mechanisms}
+        | {c.id for c in overlay.add_conflicts}
+    )
+    if not problems and added:
+        problems = interview_problems(merged, where, only=added)
     if problems:
         raise ValidationProblems(problems)
     return merged
@@ -126,7 +141,8 @@ def _conflicts(catalog: Catalog, overlay: Overlay, path: Path, lines: LineMap) -
             hint = "; put a new mechanism's whole entry under add_mechanisms" if added else ""
             problems.append(
                 f"{at('mechanisms', mechanism_id)}: {label}: unknown mechanism "
-                f"{mechanism_id!r} (known: {known}){hint}"
+                f"{mechanism_id!r}{did_you_mean(mechanism_id, [m.id for m in catalog.mechanisms])}"
+                f" (known: {known}){hint}"
             )
             continue
         if change.stance is not None and not (change.stance_note or "").strip():
@@ -154,6 +170,12 @@ def _conflicts(catalog: Catalog, overlay: Overlay, path: Path, lines: LineMap) -
             {s.id for s in catalog.situations},
         ),
         ("add_rules", "rule", [r.id for r in overlay.add_rules], {r.id for r in catalog.rules}),
+        (
+            "add_conflicts",
+            "conflict",
+            [c.id for c in overlay.add_conflicts],
+            {c.id for c in catalog.conflicts},
+        ),
     ]
     for key, kind, ids, existing in additions:
         seen: set[str] = set()

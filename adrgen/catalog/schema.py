@@ -10,6 +10,7 @@ from adrgen.catalog.models import (
     Catalog,
     CatalogMeta,
     ChecklistItem,
+    Conflict,
     FactQuestion,
     FailureMode,
     Mechanism,
@@ -30,6 +31,7 @@ _KINDS: dict[str, type[BaseModel]] = {
     "failure-modes": _file_of("failure_modes", FailureMode),
     "rules": _file_of("rules", Rule),
     "questions": _file_of("questions", FactQuestion),
+    "conflicts": _file_of("conflicts", Conflict),
     "meta": CatalogMeta,
     "all": Catalog,
 }

@@ -8,6 +8,7 @@ import click
 
 from adrgen.catalog.models import Catalog, Mechanism
 from adrgen.commands.common import (
+    Choice,
     catalog_option,
     config_option,
     format_option,
@@ -15,7 +16,7 @@ from adrgen.commands.common import (
     print_table,
     workspace,
 )
-from adrgen.errors import AdrgenError
+from adrgen.errors import AdrgenError, did_you_mean
 from adrgen.terminal import echo
 
 
@@ -57,7 +58,7 @@ def mechanisms_by_stance(cat: Catalog) -> list[Mechanism]:
 @catalog.command(name="list")
 @catalog_option
 @config_option
-@format_option("table", "json")
+@format_option(tabular=True)
 def list_mechanisms(
     catalog_dir: Path | None,
     overlay_path: Path | None,
@@ -105,7 +106,7 @@ def catalog_as_dict(cat: Catalog) -> dict:
 @click.argument("entry_id", required=False)
 @catalog_option
 @config_option
-@format_option("md", "json")
+@format_option()
 def show(
     entry_id: str | None,
     catalog_dir: Path | None,
@@ -142,7 +143,8 @@ def show(
             + [c.id for c in cat.checklist]
             + [f.id for f in cat.failure_modes]
         )
-        raise AdrgenError(f"catalog: no entry {entry_id!r} (known: {known})")
+        hint = did_you_mean(entry_id, known.split(", "))
+        raise AdrgenError(f"catalog: no entry {entry_id!r}{hint} (known: {known})")
     if output_format == "json":
         data = entry.model_dump(mode="json")
         if isinstance(entry, Mechanism):
@@ -157,7 +159,7 @@ def show(
 @catalog.command()
 @click.option(
     "--kind",
-    type=click.Choice(
+    type=Choice(
         [
             "mechanism",
             "situations",
@@ -165,6 +167,7 @@ def show(
             "failure-modes",
             "rules",
             "questions",
+            "conflicts",
             "meta",
             "all",
         ]

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from adrgen.config.workspace import Workspace, resolve_workspace
+from adrgen.errors import did_you_mean
 from adrgen.terminal import print_json, print_table  # noqa: F401 (printers)
 
 F = Callable[..., Any]
@@ -50,6 +51,15 @@ def dir_option(f: F) -> F:
     )(f)
 
 
+def allow_conflicts_option(f: F) -> F:
+    return click.option(
+        "--allow-conflicts",
+        is_flag=True,
+        help="Answers the catalog says conflict: set aside the one it names (and say so) "
+        "instead of refusing them.",
+    )(f)
+
+
 def templates_option(f: F) -> F:
     return click.option(
         "--templates",
@@ -60,15 +70,35 @@ def templates_option(f: F) -> F:
     )(f)
 
 
-def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]:
+class Choice(click.Choice):
+    """click's Choice, saying which choice a misspelt value was probably meant to be."""
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        message = super().get_invalid_choice_message(value, ctx)
+        hint = did_you_mean(value, self.choices)
+        return f"{message.rstrip('.')}{hint}" if hint else message
+
+
+# the same words in every command: text for people, json for scripts, and table where the
+# text is a table (there, text and table are the same)
+TEXT_FORMATS = ("text", "json")
+TABLE_FORMATS = ("table", "text", "json")
+
+
+def format_option(*extra: str, tabular: bool = False) -> Callable[[F], F]:
+    """`--format text|json`, or `table|text|json` for commands whose text is a table, and any
+    format only one command has (lint's `github` annotations) after them."""
+    choices = (TABLE_FORMATS if tabular else TEXT_FORMATS) + extra
+
     def decorate(f: F) -> F:
         return click.option(
             "--format",
             "output_format",
-            type=click.Choice(choices),
-            default=default or choices[0],
+            type=Choice(choices),
+            default=choices[0],
             show_default=True,
-            help="Output format; json is the stable, scriptable one.",
+            help="Output format; json is the stable, scriptable one"
+            + (" (text is the table)." if tabular else "."),
         )(f)
 
     return decorate

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from adrgen.commands.common import config_option, dir_option, workspace
+from adrgen.commands.common import Choice, config_option, dir_option, workspace
 from adrgen.records import lifecycle
 from adrgen.terminal import echo
 from adrgen.vocabulary import STATUSES
@@ -14,7 +14,7 @@ from adrgen.vocabulary import STATUSES
 
 @click.command()
 @click.argument("record")
-@click.argument("new_status", metavar="STATUS", type=click.Choice(STATUSES))
+@click.argument("new_status", metavar="STATUS", type=Choice(STATUSES))
 @dir_option
 @config_option
 def status(
@@ -57,7 +57,7 @@ def supersede(old: str, new: str, records_dir: Path | None, config_path: Path | 
 @click.argument("target")
 @click.option(
     "--kind",
-    type=click.Choice(sorted(lifecycle.LINK_KINDS)),
+    type=Choice(sorted(lifecycle.LINK_KINDS)),
     default="relates",
     show_default=True,
     help="amends: SOURCE changes part of TARGET; relates: they bear on each other.",

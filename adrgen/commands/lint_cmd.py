@@ -83,7 +83,7 @@ Examples:
 )
 @catalog_option
 @config_option
-@format_option("text", "json", "github")
+@format_option("github")
 def lint(
     records_dir: Path | None,
     against_ref: str | None,

@@ -22,7 +22,7 @@ def record_label(record: RecordInfo) -> str:
 @click.command(name="list")
 @dir_option
 @config_option
-@format_option("table", "json")
+@format_option(tabular=True)
 def list_records(records_dir: Path | None, config_path: Path | None, output_format: str) -> None:
     """List the decision records: number, title, status, date and mechanism.
 

@@ -8,6 +8,8 @@ from typing import Any
 import click
 
 from adrgen.commands.common import (
+    Choice,
+    allow_conflicts_option,
     catalog_option,
     config_option,
     dir_option,
@@ -55,13 +57,14 @@ NO_TERMINAL = (
 )
 @click.option(
     "--status",
-    type=click.Choice(STATUSES),
+    type=Choice(STATUSES),
     help="The record's status [default: the answers file's, else proposed].",
 )
 @click.option("--dry-run", is_flag=True, help="Print the record instead of writing it.")
+@allow_conflicts_option
 @catalog_option
 @config_option
-@format_option("text", "json")
+@format_option()
 def new(
     answers_path: Path | None,
     no_input: bool,
@@ -71,6 +74,7 @@ def new(
     record_date: str | None,
     status: str | None,
     dry_run: bool,
+    allow_conflicts: bool,
     catalog_dir: Path | None,
     overlay_path: Path | None,
     config_path: Path | None,
@@ -91,6 +95,8 @@ def new(
 
     ws = workspace(config_path, catalog_dir, records_dir, overlay_path, templates=templates_dir)
     answers, source, lines = _answers(ws, answers_path, no_input)
+    if allow_conflicts:
+        answers = answers.model_copy(update={"allow_conflicts": True})
     plan = plan_record(
         ws,
         answers,
@@ -119,10 +125,18 @@ def new(
                 "recommended": rec.recommended,
                 "outcome": rec.outcome,
                 "override": rec.override,
+                "control": rec.control.mechanism if rec.control else None,
+                "warnings": [
+                    {"facts": w.facts, "text": w.text, "set_aside": w.set_aside}
+                    for w in rec.warnings
+                ],
             }
         )
         return
-    echo(f"{path}: record {number} written ({rec.name}, {plan.status})", one_line=True)
+    control = f" with {rec.control.name} for control" if rec.control else ""
+    echo(f"{path}: record {number} written ({rec.name}{control}, {plan.status})", one_line=True)
+    for warning in rec.warnings:
+        echo(f"  set aside {warning.set_aside}: {' '.join(warning.text.split())}", one_line=True)
 
 
 def _answers(ws: Any, answers_path: Path | None, no_input: bool) -> tuple[Any, object, Any]:

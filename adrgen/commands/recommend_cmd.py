@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
+from adrgen.catalog.models import Catalog, answer_word
 from adrgen.commands.common import (
+    allow_conflicts_option,
     catalog_option,
     config_option,
     format_option,
@@ -31,18 +33,24 @@ from adrgen.terminal import echo
     is_flag=True,
     help="Also print the trace: each rule, whether it fired, what it excluded.",
 )
+@allow_conflicts_option
 @catalog_option
 @config_option
-@format_option("text", "json")
+@format_option()
 def recommend(
     answers_path: Path,
     explain: bool,
+    allow_conflicts: bool,
     catalog_dir: Path | None,
     overlay_path: Path | None,
     config_path: Path | None,
     output_format: str,
 ) -> None:
     """Recommend a mechanism for the facts in an answers file, each reason citing the catalog.
+
+    \b
+    Answers the catalog declares in conflict are refused (exit 2, naming both facts) unless
+    --allow-conflicts sets aside the one the catalog names; `warnings` then says which.
 
     \b
     Example:
@@ -54,6 +62,8 @@ def recommend(
     ws = workspace(config_path, catalog_dir, overlay_path=overlay_path)
     data, lines = load_answers_data(answers_path)
     answers = validate_answers(data, answers_path, lines)
+    if allow_conflicts:
+        answers = answers.model_copy(update={"allow_conflicts": True})
     try:
         result = run_engine(answers, ws.catalog)
     except AnswerProblem as exc:
@@ -67,7 +77,7 @@ def recommend(
     echo(format_recommendation(result))
     if explain:
         echo("")
-        echo(format_trace(result))
+        echo(format_trace(result, ws.catalog))
 
 
 def format_recommendation(result: Recommendation) -> str:
@@ -78,9 +88,27 @@ def format_recommendation(result: Recommendation) -> str:
         lines.append(f"  (chosen over the recommended {result.recommended})")
     if result.unmet:
         lines.append("  No mechanism meets every need; unmet: " + "; ".join(result.unmet))
+    for warning in result.warnings:
+        lines.append(
+            f"Conflicting answers ({' and '.join(warning.facts)}): {' '.join(warning.text.split())}"
+        )
+        if warning.set_aside:
+            taken = (
+                "as if not given"
+                if warning.instead is None
+                else f"taken as {answer_word(warning.instead)}"
+            )
+            lines.append(f"  set aside: {warning.set_aside}, {taken}")
     lines.append("Reasons:")
     for reason in result.reasons:
         lines.append(f"  - {reason.text} [{', '.join(reason.cites)}]")
+    if result.control is not None:
+        control = result.control
+        lines.append(
+            f"Control channel: {control.name} ({control.mechanism}), stance {control.stance}"
+        )
+        for reason in control.reasons:
+            lines.append(f"  - {reason.text} [{', '.join(reason.cites)}]")
     lines.append("Alternatives:")
     for alt in result.alternatives:
         why = "; ".join(r.text for r in alt.why)
@@ -88,16 +116,22 @@ def format_recommendation(result: Recommendation) -> str:
     return "\n".join(lines)
 
 
-def format_trace(result: Recommendation) -> str:
+def format_trace(result: Recommendation, catalog: Catalog) -> str:
+    relaxable = {rule.id for rule in catalog.rules if rule.relaxable}
     lines = ["Facts:"]
-    lines += [f"  {name}: {value}" for name, value in result.facts.items()]
+    lines += [
+        f"  {name}: {'not asked' if value is None else answer_word(value)}"
+        for name, value in result.facts.items()
+    ]
     lines.append("Trace:")
     for step in result.trace:
         mark = "fired" if step.fired else "skipped"
         lines.append(f"  [{mark}] {step.rule} (when {step.condition})")
         if step.fired:
             if step.excluded:
-                lines.append(f"      excluded: {', '.join(step.excluded)}")
+                # a need that can be met by a companion or given up is not an exclusion
+                verb = "falls short" if step.rule in relaxable else "excluded"
+                lines.append(f"      {verb}: {', '.join(step.excluded)}")
             if step.preferred:
                 lines.append(f"      preferred: {', '.join(step.preferred)}")
     lines.append("Situations: " + (", ".join(result.situations) or "none"))

@@ -38,7 +38,7 @@ def templates() -> None:
 @templates.command(name="list")
 @templates_option
 @config_option
-@format_option("table", "json")
+@format_option(tabular=True)
 def list_cmd(templates_dir: Path | None, config_path: Path | None, output_format: str) -> None:
     """List every template with its source (team or built-in), its file, and whether it wins.
 

@@ -145,7 +145,7 @@ class Linter:
         self.directory = directory
         self.catalog = catalog
         self.problems: list[Problem] = []
-        self._advice_cache: dict[str, str | Exception] = {}
+        self._advice_cache: dict[str, tuple[str, str | None] | Exception] = {}
 
     @functools.cached_property
     def _folder(self) -> Path:
@@ -507,16 +507,26 @@ class Linter:
                 fix=review,
                 key="no advice",
             )
-        elif advice != expected:
+        elif advice[0] != expected:
             self.report(
                 record,
                 "drift",
-                f"its saved answers now lead to {advice}, not {expected}",
+                f"its saved answers now lead to {advice[0]}, not {expected}",
                 fix=review,
-                key=f"{expected} -> {advice}",
+                key=f"{expected} -> {advice[0]}",
+            )
+        elif not meta.overridden and advice[1] != meta.control:
+            now = f"a control channel ({advice[1]})" if advice[1] else "no control channel"
+            self.report(
+                record,
+                "drift",
+                f"its saved answers now call for {now} beside {advice[0]}, "
+                f"not {meta.control or 'none'}",
+                fix=review,
+                key=f"control {meta.control} -> {advice[1]}",
             )
 
-    def _advice(self, facts: Facts) -> str | Exception:
+    def _advice(self, facts: Facts) -> tuple[str, str | None] | Exception:
         """The engine's advice for the facts, computed once for all records that share them."""
         from adrgen.engine import recommend
 
@@ -524,7 +534,9 @@ class Linter:
         if key not in self._advice_cache:
             bare = Answers(title="drift", facts=facts)
             try:
-                self._advice_cache[key] = recommend(bare, self.catalog).mechanism
+                advice = recommend(bare, self.catalog)
+                control = advice.control.mechanism if advice.control else None
+                self._advice_cache[key] = (advice.mechanism, control)
             except AdrgenError as exc:
                 self._advice_cache[key] = exc
         return self._advice_cache[key]

@@ -14,7 +14,7 @@ from typing import Literal
 
 from adrgen import resources
 from adrgen.config.workspace import Workspace
-from adrgen.errors import AdrgenError
+from adrgen.errors import AdrgenError, did_you_mean
 from adrgen.vocabulary import TEMPLATE_NAME_PATTERN
 
 SUFFIX = ".md.j2"
@@ -87,8 +87,9 @@ def find_template(ws: Workspace, name: str) -> Path:
         if candidate.is_file():
             _check_inside(candidate, folder)
             return candidate
-    known = ", ".join(known_names(ws)) or "none"
-    raise AdrgenError(f"template {name!r} not found (known: {known})")
+    names = known_names(ws)
+    known = ", ".join(names) or "none"
+    raise AdrgenError(f"template {name!r} not found{did_you_mean(name, names)} (known: {known})")
 
 
 def _check_inside(candidate: Path, folder: Path) -> None:

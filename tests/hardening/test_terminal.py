@@ -23,6 +23,7 @@ from cli_helpers import (
     DAEMON_FINAL,
     DAEMON_OPENING,
     ENTER,
+    UP,
     converse,
     finish,
     spawn_in_terminal,
@@ -41,7 +42,7 @@ OPENING, FACTS, DECISION, FINAL = DAEMON_OPENING, DAEMON_FACTS, DAEMON_DECISION,
 # where to stop, by the kind of prompt: the dialog before it, and what the prompt shows
 PROMPTS = {
     "text": ([], "Title of the decision:"),
-    "confirm": (OPENING, "Checklist 1:"),
+    "confirm": (OPENING, "1. Are both peers guaranteed"),
     "select": (OPENING + FACTS[:1], "How are the peers related?"),
     "last-confirm": (OPENING + FACTS + DECISION, FINAL),
 }
@@ -132,11 +133,13 @@ def test_17_invalid_answers_typed_at_a_prompt_are_asked_again(team: Team) -> Non
     child.expect_exact("Service tier?")
     child.send("bronze" + ENTER)  # not a choice: the list keeps its own
     converse(child, DECISION)
-    # answering no at the very end writes nothing either
+    # answering no at the very end, then changing nothing, writes nothing either
     child.expect_exact(FINAL)
     summary = child.before
     assert "gold" in summary and "bronze" not in summary  # the list kept its own choices
     child.send("n")
+    child.expect_exact("Change which answer?")
+    child.send(UP + ENTER)  # from the first choice round to the last: write nothing
     printed = finish(child)
     assert child.exitstatus == 2, printed
     assert "cancelled: nothing was written" in printed and "Traceback" not in printed
