@@ -25,8 +25,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-import click
-
 from adrgen.answers.loading import validate_answers
 from adrgen.answers.model import Answers, Facts
 from adrgen.authoring.argument import build_argument
@@ -576,7 +574,9 @@ def decide(draft: Draft, advice: Recommendation, catalog: Catalog) -> None:
 
 
 def say(text: str = "") -> None:
-    click.echo(text)
+    from adrgen.terminal import echo
+
+    echo(text)
 
 
 def show_checklist_directives(catalog: Catalog, facts: Facts) -> None:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from adrgen.terminal import echo
+
 
 @click.command()
 @click.option("--team", help="The team's name, noted in its records and on the site.")
@@ -32,9 +34,9 @@ def init(team: str | None, records_dir: str | None, force: bool) -> None:
 
     folder = Path.cwd()
     path = write_config(folder, team=team, records=records_dir, force=force)
-    click.echo(f"wrote {path}")
+    echo(f"wrote {path}", one_line=True)
     shadowed = enclosing_config(folder)
     if shadowed is not None:
-        click.echo(f"note: commands run here now use it instead of {shadowed}")
+        echo(f"note: commands run here now use it instead of {shadowed}")
     for line in write_site(folder, team=team, records=records_dir):
-        click.echo(line)
+        echo(line)

@@ -8,6 +8,7 @@ import click
 
 from adrgen.commands.common import config_option, dir_option, format_option, print_json, workspace
 from adrgen.records.parse import RecordInfo, records_if_any
+from adrgen.terminal import echo
 
 PROBLEM_MARK = "!"
 
@@ -48,12 +49,12 @@ def list_records(records_dir: Path | None, config_path: Path | None, output_form
     records = records_if_any(folder)
     for record in records:
         for problem in record.problems:
-            click.echo(f"warning: {problem}", err=True)
+            echo(f"warning: {problem}", err=True, one_line=True)
     if output_format == "json":
         print_json([record.to_dict() for record in records])
         return
     if not records:
-        click.echo(f"{folder}: no records yet", err=True)
+        echo(f"{folder}: no records yet", err=True, one_line=True)
         return
     from adrgen.commands.common import print_table
 

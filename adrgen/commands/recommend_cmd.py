@@ -17,6 +17,7 @@ from adrgen.commands.common import (
 )
 from adrgen.engine import Recommendation
 from adrgen.engine import recommend as run_engine
+from adrgen.terminal import echo
 
 
 @click.command()
@@ -41,6 +42,7 @@ def recommend(
     explain: bool,
     allow_conflicts: bool,
     catalog_dir: Path | None,
+    overlay_path: Path | None,
     config_path: Path | None,
     output_format: str,
 ) -> None:
@@ -57,7 +59,7 @@ def recommend(
     from adrgen.answers.loading import load_answers_data, validate_answers
     from adrgen.errors import AnswerProblem
 
-    ws = workspace(config_path, catalog_dir)
+    ws = workspace(config_path, catalog_dir, overlay_path=overlay_path)
     data, lines = load_answers_data(answers_path)
     answers = validate_answers(data, answers_path, lines)
     if allow_conflicts:
@@ -72,10 +74,10 @@ def recommend(
             data.pop("trace")
         print_json(data)
         return
-    click.echo(format_recommendation(result))
+    echo(format_recommendation(result))
     if explain:
-        click.echo("")
-        click.echo(format_trace(result, ws.catalog))
+        echo("")
+        echo(format_trace(result, ws.catalog))
 
 
 def format_recommendation(result: Recommendation) -> str:

@@ -12,6 +12,7 @@ import click
 
 from adrgen.config import SITE_CONFIGS
 from adrgen.errors import AdrgenError
+from adrgen.terminal import echo
 
 # where `adrgen site` looks for the site's config when --mkdocs-file is not given
 DEFAULT_CONFIGS = tuple(Path(name) for name in SITE_CONFIGS)
@@ -112,7 +113,7 @@ def build(
 
     config = find_site_config(config_file or old_config_file)
     site_dir = build_with_mkdocs(config, out, strict, verbose, records)
-    click.echo(f"site written to {site_dir}; open {site_dir / 'index.html'}")
+    echo(f"site written to {site_dir}; open {site_dir / 'index.html'}", one_line=True)
 
 
 @site.command()

@@ -7,6 +7,7 @@ lives in adrgen.config.team and is imported only when there is a file to read.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -95,7 +96,7 @@ def resolve_workspace(
     `team_config._field_problems`).
     """
     cwd = cwd or Path.cwd()
-    if config is not None and not config.is_file():
+    if config is not None and not os.path.lexists(config):
         raise AdrgenError(f"{config}: no such config file")
     config_path = config or find_config(cwd)
     team = None

@@ -12,9 +12,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import click
-
-from adrgen.errors import AdrgenError, ExitCode
+from adrgen.errors import AdrgenError, ExitCode, ValidationProblems
+from adrgen.terminal import echo
 
 
 class _Lines(logging.Handler):
@@ -34,7 +33,7 @@ class _Lines(logging.Handler):
         if record.levelno >= logging.ERROR:
             self.errors.append(message)
             return
-        click.echo(f"{level:<8}-  {message}", err=level != "INFO")
+        echo(f"{level:<8}-  {message}", err=level != "INFO")
 
 
 def _logging(verbose: bool) -> _Lines:
@@ -107,7 +106,7 @@ def build_with_mkdocs(
         raise AdrgenError(f"{config_file}: {exc}") from None
     except Abort as exc:
         if lines.errors:  # a plugin or the config refused the input (a missing folder, ...)
-            raise AdrgenError("\n".join(lines.errors)) from None
+            raise ValidationProblems(lines.errors) from None
         # --strict turned warnings into a failure: the input was read, the site has problems
         raise AdrgenError(str(exc), exit_code=ExitCode.PROBLEMS_FOUND) from None
     return Path(config.site_dir)
@@ -133,4 +132,6 @@ def serve_with_mkdocs(
     except PluginError as exc:
         raise AdrgenError(str(exc)) from None
     except (ConfigurationError, Abort) as exc:
-        raise AdrgenError("\n".join(lines.errors) or f"{config}: {exc}") from None
+        if lines.errors:
+            raise ValidationProblems(lines.errors) from None
+        raise AdrgenError(f"{config}: {exc}") from None

@@ -38,6 +38,7 @@ to inert text unless a template marks it as catalog prose with `| md`.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -94,6 +95,7 @@ class SiteOptions:
     home_at_root: bool = True  # the dashboard is the site's home page (index.md)
     directory_urls: bool = True  # as mkdocs' use_directory_urls: for links inside diagrams
     today: Date | None = None  # the day proposals are aged from (default: today)
+    attachment_types: tuple[str, ...] = ()  # published beside records though they can run script
 
 
 @dataclass
@@ -194,7 +196,7 @@ def build_site(
         raise AdrgenError("site: proposed_max_age must be 0 or more days")
     records = build_record_pages(catalog, sources)
     site = Site()
-    site.files = prepare_bodies(records)
+    site.files = prepare_bodies(records, options.attachment_types)
     targets = catalog_targets(catalog)
     for record in records:
         here = posixpath.dirname(record.path)
@@ -715,9 +717,11 @@ class _Renderer:
 
     def asset(self, name: str) -> str:
         """The stylesheet or script: the team's own if it has one, else adrgen's."""
+        from adrgen.files.reading import read_text
+
         for folder in (self.team_dir, self.builtin):
-            if folder is not None and (folder / name).is_file():
-                return (folder / name).read_text(encoding="utf-8")
+            if folder is not None and os.path.lexists(folder / name):
+                return read_text(folder / name)  # a FIFO or device is refused
         return ""
 
 

@@ -37,7 +37,7 @@ from adrgen.errors import AdrgenError
 from adrgen.site.pages import SCRIPT, STYLESHEET, Site, SiteOptions, build_site
 from adrgen.site.radar import FENCE as RADAR_FENCE
 from adrgen.site.radar import radar_fence
-from adrgen.site.safe_markdown import SafeMarkdown
+from adrgen.site.safe_markdown import SafeMarkdown, check_extensions
 
 log = get_plugin_logger(__name__)
 
@@ -68,6 +68,10 @@ class AdrgenConfig(base.Config):
     graph_limit = c.Type(int, default=40)
     mechanism_recent = c.Type(int, default=20)
     proposed_max_age = c.Type(int, default=30)  # days before the dashboard names a proposal
+    # what a team accepts although it can run script on its site (see adrgen.site.safe_markdown
+    # and adrgen.site.record_pages): markdown extensions for record pages, attachment types
+    trusted_extensions = c.ListOfItems(c.Type(str), default=[])
+    attachment_types = c.ListOfItems(c.Type(str), default=[])
 
 
 class AdrgenPlugin(BasePlugin[AdrgenConfig]):
@@ -132,6 +136,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         try:
             self._resolve(base_dir)
             self.catalog = self._load_catalog()
+            check_extensions(config.markdown_extensions, self.config.trusted_extensions)
         except AdrgenError as exc:
             raise PluginError(f"adrgen: {exc.message}") from None
         _ensure_extensions(config)
@@ -237,6 +242,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             # a site's own index.md stays its home page; the dashboard then has its own
             home_at_root=files.get_file_from_path("index.md") is None,
             directory_urls=config.use_directory_urls,
+            attachment_types=tuple(self.config.attachment_types),
         )
         try:
             sources = load_sources(self.record_dirs, self.record_names)
@@ -277,6 +283,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         # the page's markdown converter is made right after this event: it picks the policy up
         generated = page.file.generated_by is not None
         self.safe.active = generated and page.file.src_uri in self.safe_pages
+        self.safe.record_page = generated and page.file.src_uri in self.record_pages
         if generated and self.record_template and page.file.src_uri in self.record_pages:
             page.meta.setdefault("template", self.record_template)
         return markdown
