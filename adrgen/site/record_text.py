@@ -33,8 +33,7 @@ _STATUS_H2 = re.compile(r"^##\s+status\s*#*\s*$", re.IGNORECASE)
 _CITATION = re.compile(
     r"(?<![\w/:.-])(mechanism|situation|checklist|failure-mode|guidance|tooling):([a-z0-9][a-z0-9-]*)\b"
 )
-_CODE_SPAN = re.compile(r"(`+).+?\1")
-_LINK_DESTINATION = re.compile(r"\]\(<?([^)\s>]+)>?(?:\s[^)]*)?\)")
+_BACKTICKS = re.compile(r"`+")
 _MERMAID_OPEN = re.compile(r"^(\s{0,3})(`{3,}|~{3,})\s*mermaid\s*$")
 
 
@@ -100,8 +99,45 @@ def _shown_in_block(line: str, related: set[str]) -> bool:
     """A relation line whose every link the Relations block has."""
     if not _RELATION_LINE.match(line):
         return False
-    destinations = _LINK_DESTINATION.findall(line)
+    destinations = _link_destinations(line)
     return bool(destinations) and all(d.split("#")[0] in related for d in destinations)
+
+
+def _link_destinations(line: str) -> list[str]:
+    """Where each `](destination)` on the line points. Split at every `](` so each character
+    is looked at once (a pattern that tries every `](` to the line's end is quadratic)."""
+    found = []
+    for after in line.split("](")[1:]:
+        closing = after.find(")")
+        if closing < 0:
+            continue
+        inside = after[:closing].strip()
+        destination = inside.split(None, 1)[0] if inside else ""
+        destination = destination.removeprefix("<").removesuffix(">")
+        if destination:
+            found.append(destination)
+    return found
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """Where the line's code spans start and end: a run of backticks closed by the next run
+    of the same length. Each length's runs are paired in one pass, so the scan is linear."""
+    runs_by_length: dict[int, list[tuple[int, int]]] = {}
+    for run in _BACKTICKS.finditer(line):
+        runs_by_length.setdefault(len(run.group()), []).append(run.span())
+    # An opener pairs with the next run of its length unless an earlier span swallowed it.
+    candidates = sorted(
+        (runs[i][0], runs[i + 1][1])
+        for runs in runs_by_length.values()
+        for i in range(len(runs) - 1)
+    )
+    spans = []
+    taken_to = 0
+    for start, end in candidates:
+        if start >= taken_to:
+            spans.append((start, end))
+            taken_to = end
+    return spans
 
 
 def _drop_empty_section(out: list[str], heading_at: int | None) -> None:
@@ -121,9 +157,9 @@ def _link_citations(line: str, targets: dict[str, str], link: Callable[[str], st
 
     parts = []
     last = 0
-    for span in _CODE_SPAN.finditer(line):
-        parts.append(_CITATION.sub(replace, line[last : span.start()]))
-        parts.append(span.group(0))
-        last = span.end()
+    for start, end in _code_spans(line):
+        parts.append(_CITATION.sub(replace, line[last:start]))
+        parts.append(line[start:end])
+        last = end
     parts.append(_CITATION.sub(replace, line[last:]))
     return "".join(parts)

@@ -212,7 +212,7 @@ def _build(tmp_path: Path, records: Path, extra: str = "", plugin: str = "", fea
     text = text.replace("  font: false\n", f"  font: false\n{features}")
     config.write_text(text)
     return subprocess.run(
-        [sys.executable, "-m", "adrgen", "site", "build", "--config", config],
+        [sys.executable, "-m", "adrgen", "site", "build", "--mkdocs-file", config],
         capture_output=True,
         text=True,
         timeout=300,

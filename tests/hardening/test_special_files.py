@@ -149,7 +149,7 @@ def test_the_site_goes_on_past_a_special_record_and_attachment(team: Team) -> No
 @pytest.mark.parametrize("name", ["record.md.j2", "adrgen.css"])
 def test_a_special_site_template_or_stylesheet_is_one_line(name: str, team: Team) -> None:
     path = _fifo(team.templates / "site" / name)
-    run = _run(team, "site", "build", "--config", _site_config(team))
+    run = _run(team, "site", "build", "--mkdocs-file", _site_config(team))
     assert run.code == 2 and "Traceback" not in run.stderr, run
     [line] = [line for line in run.stderr.splitlines() if not line.startswith("INFO")]
     assert str(path) in line and NOT_A_FILE in line, line
