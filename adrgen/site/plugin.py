@@ -9,16 +9,19 @@
           overlay: ../.adrgen/overlay.yaml
           templates: ../templates        # a team's templates; its site/ folder is tried first
 
-Paths are relative to mkdocs.yml. This module, `adrgen.site.speedups.convert_ahead` and
-`adrgen.site.speedups.render_ahead` (which convert pages, and put record pages through the theme,
-on every core) and `adrgen.site.speedups.in_place` (which writes a build over the last one) are the
-plugin's only mkdocs code: the pages themselves come from
-`adrgen.site.pages`, a plain function, and are added here as generated files, so nothing is
-written into the docs folder.
+Paths are relative to mkdocs.yml. This module and `adrgen.site.speedups` (which convert
+pages, and put record pages through the theme, on every core) are the plugin's only mkdocs
+code: the pages themselves come from `adrgen.site.pages`, a plain function, and are added
+here as generated files, so nothing is written into the docs folder.
+
+A build (`mkdocs build`, `gh-deploy`, `adrgen site build`; not `serve`, not `--dirty`)
+writes into a new folder beside the site folder, which takes the site folder's place when
+every plugin has written its files: a build that fails or is killed leaves the last site.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import posixpath
 import re
@@ -28,12 +31,13 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import nest_paths
 
 from adrgen import resources
 from adrgen.errors import AdrgenError
+from adrgen.files.staged_folder import CannotStage, StagedFolder
 from adrgen.site.pages import STYLESHEET, Site, SiteOptions, build_site
 from adrgen.site.safe_markdown import SafeMarkdown
 
@@ -46,8 +50,6 @@ MERMAID_FENCE = "mermaid"
 
 
 RECORDS_OVERRIDE = "ADRGEN_SITE_RECORDS"
-
-TAGS_PLUGIN = frozenset({"material.plugins.tags"})
 
 # mkdocs-material's page with the parts every record page of a folder shares rendered once
 # (see the template)
@@ -86,13 +88,15 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
 
     # `build` converts the generated pages out of the nav ahead, on every core
     # (adrgen.site.speedups.convert_ahead); a full build (not --dirty) also renders the record pages
-    # into the theme's page ahead (adrgen.site.speedups.render_ahead) and writes over the last
-    # build rather than emptying the site folder first (adrgen.site.speedups.in_place)
+    # into the theme's page ahead (adrgen.site.speedups.render_ahead)
     convert_ahead: bool = False
     full_build: bool = False
     render_ahead: Any = None
     nav: Any = None
-    over_last_build: Any = None
+
+    # a full build writes the site into a new folder beside the site folder, which takes the
+    # site folder's place when every plugin has written its files (adrgen.files.staged_folder)
+    staged_site: _StagedSite | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.convert_ahead = command in ("build", "gh-deploy")
@@ -106,7 +110,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
 
     def on_shutdown(self) -> None:
         self._close_render_ahead()
-        self._end_over_last_build(built=False)
+        self._abandon_staged_site()
         if self.staging is not None:
             import shutil
 
@@ -123,11 +127,45 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             self.staged[path] = markdown
         return File.generated(config, path, abs_src_path=str(staged), inclusion=inclusion)
 
-    def on_config(self, config: Any) -> Any:
+    # --- the site folder, replaced whole -----------------------------------------------
+    @event_priority(100)  # first: every plugin then sees the folder this build writes to
+    def _stage_site(self, config: Any) -> Any:
+        self._abandon_staged_site()
+        if not self.full_build:  # a server's builds and dirty ones keep mkdocs' own ways
+            return config
+        try:
+            staged = StagedFolder.begin(Path(config.site_dir))
+        except CannotStage as exc:
+            log.info(
+                f"{exc}: the site is written in place, as mkdocs writes it "
+                "(a build stopped midway leaves part of a site)"
+            )
+            return config
+        self.staged_site = _StagedSite(staged, config)
+        return config
+
+    @event_priority(-10_000)  # after every other plugin, even those that ask to be last
+    def _swap_in_site(self, config: Any) -> None:
+        if self.staged_site is not None:
+            staged, self.staged_site = self.staged_site, None
+            staged.finish()
+
+    def _abandon_staged_site(self) -> None:
+        """A build that failed or stopped: the site folder stays as the last build left it."""
+        if self.staged_site is not None:
+            staged, self.staged_site = self.staged_site, None
+            staged.abandon()
+
+    def read_inputs(self, base_dir: Path) -> None:
+        """Find the catalog, overlay, templates and record folders the options name
+        (relative to `base_dir`) and load the catalog; AdrgenError on bad input."""
+        self._resolve(base_dir)
+        self.catalog = self._load_catalog()
+
+    def _configure(self, config: Any) -> Any:
         base_dir = Path(config.config_file_path or ".").resolve().parent
         try:
-            self._resolve(base_dir)
-            self.catalog = self._load_catalog()
+            self.read_inputs(base_dir)
         except AdrgenError as exc:
             raise PluginError(f"adrgen: {exc.message}") from None
         _ensure_extensions(config)
@@ -188,26 +226,10 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             catalog = apply_overlay(catalog, self.overlay_path)
         return catalog
 
-    @event_priority(-100)  # last: mkdocs empties the site folder right after this event
-    def on_pre_build(self, config: Any) -> None:
-        self._end_over_last_build(built=False)
-        # a dirty build and a server's keep mkdocs' own ways with the site folder
-        if not self.full_build:
-            return
-        from adrgen.site.speedups import in_place as site_in_place
-
-        if site_in_place.plugins_allow_it(config):
-            self.over_last_build = site_in_place.OverLastBuild.begin(config.site_dir)
-        else:  # another plugin might read the folder: emptied, links removed not followed
-            site_in_place.empty_folder(config.site_dir)
-
-    def _end_over_last_build(self, built: bool) -> None:
-        if self.over_last_build is not None:
-            self.over_last_build.end(built)
-            self.over_last_build = None
-
     # --- pages ------------------------------------------------------------------------
-    def on_files(self, files: Files, config: Any) -> Files:
+    def make_site(self, kept: dict[tuple, str] | None = None) -> Site:
+        """The pages of the catalog and the records the options name (AdrgenError on bad
+        input); `read_inputs` first."""
         from adrgen.site.record_pages import load_sources
 
         options = SiteOptions(
@@ -218,9 +240,12 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             mechanism_recent=self.config.mechanism_recent,
             templates_dir=self.templates_dir,
         )
+        sources = load_sources(self.record_dirs, self.record_names)
+        return build_site(self.catalog, sources, options, kept)
+
+    def on_files(self, files: Files, config: Any) -> Files:
         try:
-            sources = load_sources(self.record_dirs, self.record_names)
-            site = build_site(self.catalog, sources, options, self.kept_pages)
+            site = self.make_site(self.kept_pages)
         except AdrgenError as exc:
             raise PluginError(f"adrgen: {exc.message}") from None
         for notice in site.notices:
@@ -261,9 +286,6 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
         self.nav = nav
         self.shared.reset(nav.pages)
-        if self.over_last_build is not None:
-            # before any file is written (the tags plugin writes its export at `env`)
-            self.over_last_build.clear_the_way(_files_written(files, config))
         if self.convert_ahead:
             from adrgen.site.speedups.convert_ahead import convert_ahead
 
@@ -329,14 +351,16 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             self.render_ahead.close()
             self.render_ahead = None
 
-    @event_priority(-100)  # last: after every other plugin wrote its files
-    def on_post_build(self, config: Any) -> None:
+    @event_priority(-100)  # last: after every other plugin's page events
+    def _end_render_ahead(self, config: Any) -> None:
         self._close_render_ahead()
-        self._end_over_last_build(built=True)
+
+    on_config = CombinedEvent(_stage_site, _configure)
+    on_post_build = CombinedEvent(_end_render_ahead, _swap_in_site)
 
     def on_build_error(self, error: Exception) -> None:
         self._close_render_ahead()
-        self._end_over_last_build(built=False)
+        self._abandon_staged_site()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for path in self.watched:
@@ -403,18 +427,6 @@ class UntitledPage:
         return getattr(self._page, name)
 
 
-def _files_written(files: Files, config: Any) -> list[str]:
-    """The files a build writes that are known before it writes any: the site's files, and
-    the tags plugin's export (written without mkdocs' helpers)."""
-    from adrgen.site.speedups.convert_ahead import all_from
-
-    paths = [file.abs_dest_path for file in files if file.inclusion.is_included()]
-    for plugin in config.plugins.values():
-        if all_from(TAGS_PLUGIN, [type(plugin)]) and plugin.config.get("export"):
-            paths.append(os.path.normpath(os.path.join(config.site_dir, plugin.config.export_file)))
-    return paths
-
-
 def _ensure_extensions(config: Any) -> None:
     """Turn on what the generated pages need, keeping any settings the site already has."""
     from pymdownx.superfences import fence_code_format
@@ -446,3 +458,54 @@ def _nav_paths(nav: Any) -> list[str]:
     if isinstance(nav, dict):
         return [p for value in nav.values() for p in _nav_paths(value)]
     return []
+
+
+class _StagedSite:
+    """A build written into a new folder beside the site folder (`config.site_dir` names the
+    new folder meanwhile), then put in the site folder's place, or abandoned."""
+
+    def __init__(self, staged: StagedFolder, config: Any):
+        self.staged, self.config = staged, config
+        self.site_dir = config.site_dir
+        config.site_dir = str(staged.path)
+        self.messages = _PathInMessages(config.site_dir, self.site_dir)
+
+    def _restore(self) -> None:
+        # `gh-deploy` publishes config.site_dir once the build is done
+        self.config.site_dir = self.site_dir
+        self.messages.remove()
+
+    def finish(self) -> None:
+        self._restore()
+        try:
+            self.staged.finish()
+        except OSError as exc:
+            self.staged.abandon()
+            raise PluginError(
+                f"adrgen: cannot put the new site in place of {self.site_dir}: "
+                f"{exc.strerror or exc}; the last site is left as it was"
+            ) from None
+
+    def abandon(self) -> None:
+        self._restore()
+        self.staged.abandon()
+
+
+class _PathInMessages(logging.Filter):
+    """mkdocs names the folder it builds into: the site folder is named instead of the new
+    folder beside it, which takes its place at the end."""
+
+    LOGGER = "mkdocs.commands.build"
+
+    def __init__(self, written: str, shown: str):
+        super().__init__()
+        self.written, self.shown = written, shown
+        logging.getLogger(self.LOGGER).addFilter(self)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and self.written in record.msg:
+            record.msg = record.msg.replace(self.written, self.shown)
+        return True
+
+    def remove(self) -> None:
+        logging.getLogger(self.LOGGER).removeFilter(self)
