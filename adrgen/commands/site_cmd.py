@@ -16,7 +16,9 @@ from adrgen.errors import AdrgenError
 DEFAULT_CONFIGS = (Path("mkdocs.yml"), Path("site/mkdocs.yml"))
 
 
-def find_site_config(config: Path | None, cwd: Path | None = None) -> Path:
+def find_site_config(
+    config: Path | None, cwd: Path | None = None, required: bool = True
+) -> Path | None:
     cwd = cwd or Path.cwd()
     if config is not None:
         if not config.is_file():
@@ -25,6 +27,8 @@ def find_site_config(config: Path | None, cwd: Path | None = None) -> Path:
     for candidate in DEFAULT_CONFIGS:
         if (cwd / candidate).is_file():
             return cwd / candidate
+    if not required:
+        return None
     raise AdrgenError(
         "no mkdocs.yml here or in site/: pass --config FILE (see `adrgen site build --help`)"
     )
@@ -74,8 +78,9 @@ def build(
 ) -> None:
     """Build the site: catalog pages, the decision log and one page per record.
 
-    A site folder that holds the last build is written over: files this build does not
-    make are removed, and unchanged files keep their time.
+    The site is written into a new folder beside the site folder, which takes the site
+    folder's place in one step when the build is done: a build that fails or is killed
+    leaves the last site as it was (`--dirty` builds write in place, as mkdocs does).
 
     \b
     Example:
@@ -114,3 +119,46 @@ def serve(config_file: Path | None, dev_addr: str, records: tuple[Path, ...], di
     from adrgen.site.build import serve_with_mkdocs
 
     serve_with_mkdocs(find_site_config(config_file), dev_addr, dirty, records)
+
+
+@site.command()
+@click.argument("out", metavar="DIR", type=click.Path(path_type=Path))
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An mkdocs.yml whose adrgen plugin options say what to publish (default: "
+    "./mkdocs.yml, then ./site/mkdocs.yml, else the team's .adrgen.yaml).",
+)
+@records_option
+@click.option(
+    "--nav-prefix",
+    default="",
+    metavar="PATH/",
+    help="Put this before every path of nav.yml: where DIR is inside the site's docs folder.",
+)
+def export(out: Path, config_file: Path | None, records: tuple[Path, ...], nav_prefix: str) -> None:
+    """Write the site's pages to DIR as markdown, for any generator of mkdocs-style docs.
+
+    DIR gets the catalog and decision pages, the files records link to, the stylesheet
+    and nav.yml: the navigation to paste under mkdocs' `nav:`, with the markdown
+    extensions the pages need in its comments. No adrgen plugin is needed to publish
+    them: record text is made safe in the markdown itself. DIR must be new, empty, or
+    an earlier export, which is replaced whole.
+
+    \b
+    Example:
+      adrgen site export docs/ --config mkdocs.yml
+      adrgen site export docs/adr/ --records decisions --nav-prefix adr/
+    """
+    from adrgen.site.build import export_with_config
+
+    if nav_prefix and not nav_prefix.endswith("/"):
+        nav_prefix += "/"
+    count = export_with_config(
+        find_site_config(config_file, required=False), out, records, nav_prefix
+    )
+    click.echo(
+        f"{count} pages written to {out}; paste {out / 'nav.yml'} under `nav:` in mkdocs.yml "
+        "(its comments list the markdown extensions the pages need)"
+    )

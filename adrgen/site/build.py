@@ -113,7 +113,9 @@ def build_with_mkdocs(
     return Path(config.site_dir)
 
 
-def serve_with_mkdocs(config: Path, dev_addr: str, dirty: bool, records: tuple[Path, ...] = ()) -> None:
+def serve_with_mkdocs(
+    config: Path, dev_addr: str, dirty: bool, records: tuple[Path, ...] = ()
+) -> None:
     """Serve the site until interrupted, rebuilding it when a watched file changes."""
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
@@ -132,3 +134,50 @@ def serve_with_mkdocs(config: Path, dev_addr: str, dirty: bool, records: tuple[P
         raise AdrgenError(str(exc)) from None
     except (ConfigurationError, Abort) as exc:
         raise AdrgenError("\n".join(lines.errors) or f"{config}: {exc}") from None
+
+
+def export_with_config(
+    config_file: Path | None,
+    out: Path,
+    records: tuple[Path, ...] = (),
+    nav_prefix: str = "",
+    cwd: Path | None = None,
+) -> int:
+    """Write the pages the site's adrgen plugin options name (the team's defaults without a
+    config) into `out` as markdown; how many pages."""
+    from adrgen.site.export import export_site
+    from adrgen.site.plugin import AdrgenPlugin
+
+    with _mkdocs_environment(records):
+        if config_file is None:
+            plugin = AdrgenPlugin()
+            plugin.load_config({})
+            base_dir = (cwd or Path.cwd()).resolve()
+        else:
+            plugin = _configured_plugin(config_file)
+            base_dir = config_file.resolve().parent
+        plugin.read_inputs(base_dir)
+        site = plugin.make_site()
+    export_site(site, out, nav_prefix)
+    return len(site.pages)
+
+
+def _configured_plugin(config_file: Path):
+    """The adrgen plugin as the site's config sets it up (with its defaults if the config
+    does not name it)."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    from adrgen.site.plugin import AdrgenPlugin
+
+    lines = _logging(False)
+    try:
+        config = load_config(config_file=str(config_file))
+    except (ConfigurationError, Abort) as exc:
+        raise AdrgenError("\n".join(lines.errors) or f"{config_file}: {exc}") from None
+    for plugin in config.plugins.values():
+        if isinstance(plugin, AdrgenPlugin):
+            return plugin
+    plugin = AdrgenPlugin()
+    plugin.load_config({})
+    return plugin
