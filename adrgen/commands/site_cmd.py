@@ -69,12 +69,19 @@ def site() -> None:
 @records_option
 @click.option("--strict", is_flag=True, help="Fail when mkdocs reports a warning.")
 @click.option("--verbose", "-v", is_flag=True, help="Show mkdocs' debug messages.")
+@click.option(
+    "--no-speedups",
+    is_flag=True,
+    help="Build the plain way (the same pages, more slowly), as the plugin option "
+    "`speedups: false` does.",
+)
 def build(
     config_file: Path | None,
     out: Path | None,
     records: tuple[Path, ...],
     strict: bool,
     verbose: bool,
+    no_speedups: bool,
 ) -> None:
     """Build the site: catalog pages, the decision log and one page per record.
 
@@ -89,7 +96,9 @@ def build(
     """
     from adrgen.site.build import build_with_mkdocs
 
-    site_dir = build_with_mkdocs(find_site_config(config_file), out, strict, verbose, records)
+    site_dir = build_with_mkdocs(
+        find_site_config(config_file), out, strict, verbose, records, speedups=not no_speedups
+    )
     click.echo(f"site written to {site_dir}; open {site_dir / 'index.html'}")
 
 

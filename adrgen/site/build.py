@@ -80,8 +80,10 @@ def build_with_mkdocs(
     strict: bool = False,
     verbose: bool = False,
     records: tuple[Path, ...] = (),
+    speedups: bool = True,
 ) -> Path:
-    """Build the site; the folder it was written to."""
+    """Build the site; the folder it was written to. Without `speedups`, the adrgen
+    plugin builds the plain way, as with its option `speedups: false`."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
@@ -94,8 +96,11 @@ def build_with_mkdocs(
             from mkdocs.commands.build import build
 
             config = load_config(config_file=str(config_file), **options)
+            if not speedups:
+                for plugin in _adrgen_plugins(config):
+                    plugin.config.speedups = False
             # as `mkdocs build` runs it: plugins learn which command runs (adrgen's then
-            # writes over the last build, adrgen.site.speedups.in_place)
+            # writes the site into a new folder that takes the site folder's place)
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)
@@ -175,9 +180,14 @@ def _configured_plugin(config_file: Path):
         config = load_config(config_file=str(config_file))
     except (ConfigurationError, Abort) as exc:
         raise AdrgenError("\n".join(lines.errors) or f"{config_file}: {exc}") from None
-    for plugin in config.plugins.values():
-        if isinstance(plugin, AdrgenPlugin):
-            return plugin
+    for plugin in _adrgen_plugins(config):
+        return plugin
     plugin = AdrgenPlugin()
     plugin.load_config({})
     return plugin
+
+
+def _adrgen_plugins(config) -> list:
+    from adrgen.site.plugin import AdrgenPlugin
+
+    return [plugin for plugin in config.plugins.values() if isinstance(plugin, AdrgenPlugin)]

@@ -21,7 +21,7 @@ from pathlib import Path
 from adrgen.errors import AdrgenError
 from adrgen.files.safe_yaml import dump
 from adrgen.files.staged_folder import CannotStage, StagedFolder
-from adrgen.site.inert_markdown import EXTENSIONS, MERMAID, inert_page
+from adrgen.site.inert_markdown import MERMAID, PAGE_EXTENSIONS, inert_page
 from adrgen.site.pages import STYLESHEET, Site
 
 NAV_FILE = "nav.yml"
@@ -86,7 +86,9 @@ def nav_snippet(site: Site, prefix: str = "") -> str:
             return [prefixed(entry) for entry in item]
         return {title: prefixed(value) for title, value in item.items()}
 
-    extensions = "\n".join(f"#   - {name}" for name in EXTENSIONS if name != "pymdownx.superfences")
+    extensions = "\n".join(
+        f"#   - {name}" for name in PAGE_EXTENSIONS if name != "pymdownx.superfences"
+    )
     return f"""\
 # The navigation of the pages `adrgen site export` wrote: paste it under `nav:` in
 # mkdocs.yml (paths are relative to the docs folder{f", under {prefix}" if prefix else ""}).

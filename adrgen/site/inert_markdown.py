@@ -15,7 +15,7 @@ docs), so the markdown itself must hold nothing that can become script:
 
 Code fences, code spans and what they hold are left as written. The scan cannot agree with
 every markdown parser about every corner of the syntax, so each page is then converted
-exactly as plain mkdocs converts it with `EXTENSIONS`, and a page whose HTML still holds an
+exactly as plain mkdocs converts it with `PAGE_EXTENSIONS`, and a page whose HTML still holds an
 element, attribute or address that can run script is published as plain text instead.
 """
 
@@ -31,10 +31,10 @@ from adrgen.templating.sandbox import (
     _time_limit,  # the alarm the sandbox renders under
 )
 
-# what the pages are written with: mkdocs' own three, and what adrgen's pages add (badges
-# and anchors, the summary and warning boxes, mermaid diagrams)
+# what the site's pages are written with: mkdocs' own three, and what adrgen's pages add
+# (badges and anchors, the summary and warning boxes, mermaid diagrams in a custom fence)
 MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
-EXTENSIONS = ("attr_list", "admonition", "pymdownx.superfences")
+PAGE_EXTENSIONS = ("attr_list", "admonition", "pymdownx.superfences")
 MERMAID = {"name": "mermaid", "class": "mermaid"}
 
 # ids the theme's own scripts read (`__config`, `__search`, ...) start with two underscores
@@ -201,13 +201,13 @@ def _without_markup(text: str) -> str:
 
 
 def converter():
-    """Python-Markdown as plain mkdocs sets it up for a site with `EXTENSIONS`."""
+    """Python-Markdown as plain mkdocs sets it up for a site with `PAGE_EXTENSIONS`."""
     from markdown import Markdown
     from pymdownx.superfences import fence_code_format
 
     fences = [{**MERMAID, "format": fence_code_format}]
     return Markdown(
-        extensions=[*MKDOCS_BUILTIN_EXTENSIONS, *EXTENSIONS],
+        extensions=[*MKDOCS_BUILTIN_EXTENSIONS, *PAGE_EXTENSIONS],
         extension_configs={"pymdownx.superfences": {"custom_fences": fences}},
     )
 

@@ -9,9 +9,9 @@
           overlay: ../.adrgen/overlay.yaml
           templates: ../templates        # a team's templates; its site/ folder is tried first
 
-Paths are relative to mkdocs.yml. This module and `adrgen.site.speedups` (which convert
-pages, and put record pages through the theme, on every core) are the plugin's only mkdocs
-code: the pages themselves come from `adrgen.site.pages`, a plain function, and are added
+Paths are relative to mkdocs.yml. This module and `adrgen.site.speedups` (what depends on
+the inside of a given mkdocs-material, behind a version check) are the plugin's only mkdocs
+code, with `adrgen.site.build` that runs mkdocs for `adrgen site`: the pages themselves come from `adrgen.site.pages`, a plain function, and are added
 here as generated files, so nothing is written into the docs folder.
 
 A build (`mkdocs build`, `gh-deploy`, `adrgen site build`; not `serve`, not `--dirty`)
@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import logging
 import os
-import posixpath
-import re
 from pathlib import Path
 from typing import Any
 
@@ -35,25 +33,17 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import nest_paths
 
-from adrgen import resources
 from adrgen.errors import AdrgenError
 from adrgen.files.staged_folder import CannotStage, StagedFolder
+from adrgen.site import speedups
+from adrgen.site.inert_markdown import MERMAID, PAGE_EXTENSIONS
 from adrgen.site.pages import STYLESHEET, Site, SiteOptions, build_site
 from adrgen.site.safe_markdown import SafeMarkdown
+from adrgen.site.speedups import shared_fragments
 
 log = get_plugin_logger(__name__)
 
-# what the generated pages are written with: badges and anchors (attr_list), the summary
-# and warning boxes (admonition) and mermaid diagrams (superfences' custom fence)
-NEEDED_EXTENSIONS = ("attr_list", "admonition", "pymdownx.superfences")
-MERMAID_FENCE = "mermaid"
-
-
 RECORDS_OVERRIDE = "ADRGEN_SITE_RECORDS"
-
-# mkdocs-material's page with the parts every record page of a folder shares rendered once
-# (see the template)
-RECORD_THEME_TEMPLATE = "adrgen-record.html"
 
 
 class AdrgenConfig(base.Config):
@@ -66,6 +56,9 @@ class AdrgenConfig(base.Config):
     page_size = c.Type(int, default=100)
     graph_limit = c.Type(int, default=40)
     mechanism_recent = c.Type(int, default=20)
+    # the speed-ups of adrgen.site.speedups, used with the mkdocs and material they were
+    # tested with; false builds the plain way (the same pages, more slowly)
+    speedups = c.Type(bool, default=True)
 
 
 class AdrgenPlugin(BasePlugin[AdrgenConfig]):
@@ -76,7 +69,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         self.record_pages: set[str] = set()
         self.generated_pages: set[str] = set()
         self.watched: list[Path] = []
-        self.shared = SharedFragments()
+        self.shared: shared_fragments.SharedFragments | None = None
         # record pages kept between the builds of one `serve`: unchanged ones are not redone
         self.kept_pages: dict[tuple, str] = {}
 
@@ -86,22 +79,16 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
     staging: Path | None = None
     staged: dict[str, str]  # what each staged file holds
 
-    # `build` converts the generated pages out of the nav ahead, on every core
-    # (adrgen.site.speedups.convert_ahead); a full build (not --dirty) also renders the record pages
-    # into the theme's page ahead (adrgen.site.speedups.render_ahead)
-    convert_ahead: bool = False
-    full_build: bool = False
-    render_ahead: Any = None
-    nav: Any = None
+    full_build: bool = False  # `build` or `gh-deploy`, not --dirty
+    record_template: str | None = None  # the theme template of record pages, if not main.html
 
     # a full build writes the site into a new folder beside the site folder, which takes the
     # site folder's place when every plugin has written its files (adrgen.files.staged_folder)
     staged_site: _StagedSite | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.convert_ahead = command in ("build", "gh-deploy")
         # a dirty build skips the pages whose output is newer than their source
-        self.full_build = self.convert_ahead and not dirty
+        self.full_build = command in ("build", "gh-deploy") and not dirty
         if command == "serve" and dirty and self.staging is None:
             import tempfile
 
@@ -109,7 +96,6 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             self.staged = {}
 
     def on_shutdown(self) -> None:
-        self._close_render_ahead()
         self._abandon_staged_site()
         if self.staging is not None:
             import shutil
@@ -144,12 +130,6 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         self.staged_site = _StagedSite(staged, config)
         return config
 
-    @event_priority(-10_000)  # after every other plugin, even those that ask to be last
-    def _swap_in_site(self, config: Any) -> None:
-        if self.staged_site is not None:
-            staged, self.staged_site = self.staged_site, None
-            staged.finish()
-
     def _abandon_staged_site(self) -> None:
         """A build that failed or stopped: the site folder stays as the last build left it."""
         if self.staged_site is not None:
@@ -174,11 +154,23 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         self.record_template = None
-        if config.theme.name == "material":
+        self.shared = None
+        if config.theme.name == "material" and self._speedups_usable():
             # last: a site's own templates (custom_dir) come first
-            config.theme.dirs.append(str(resources.templates_dir() / "site" / "theme"))
-            self.record_template = RECORD_THEME_TEMPLATE
+            config.theme.dirs.append(str(shared_fragments.theme_folder()))
+            self.record_template = shared_fragments.RECORD_TEMPLATE
+            self.shared = shared_fragments.SharedFragments()
         return config
+
+    def _speedups_usable(self) -> bool:
+        """Whether this build uses adrgen.site.speedups: asked once a build."""
+        if not self.config.speedups:
+            return False
+        why_not = speedups.why_not_usable()
+        if why_not is not None:
+            log.info(f"speed-ups off ({why_not}): the site is built the plain way")
+            return False
+        return True
 
     def _resolve(self, base_dir: Path) -> None:
         from adrgen.config.workspace import resolve_workspace
@@ -284,28 +276,13 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
 
     @event_priority(-100)  # last: the nav as the build will use it
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
-        self.nav = nav
-        self.shared.reset(nav.pages)
-        if self.convert_ahead:
-            from adrgen.site.speedups.convert_ahead import convert_ahead
-
-            generated = [
-                file
-                for file in files.documentation_pages()
-                if file.src_uri in self.generated_pages and id(file.page) not in self.shared.in_nav
-            ]
-            # the listings (a hundred rows each) first, so that no worker is left with
-            # the longest pages at the end
-            generated.sort(key=lambda file: file.src_uri in self.record_pages)
-            convert_ahead(generated, config, files)
+        if self.shared is not None:
+            self.shared.reset(nav.pages)
         return nav
 
-    @event_priority(-100)  # last: the workers rendering ahead see every plugin's changes
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
-        env.globals["adrgen_shared"] = self.shared
-        env.globals["adrgen_untitled"] = UntitledPage
-        env.globals["adrgen_rendered_ahead"] = self._rendered_ahead
-        env.globals["adrgen_rendered_output"] = self._rendered_output
+        if self.shared is not None:
+            self.shared.install(env)
         if env.bytecode_cache is None:
             # mkdocs compiles the theme's templates on every build: half of a rebuild
             # when one record changed
@@ -314,52 +291,17 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             env.bytecode_cache = compiled_templates_cache(
                 env, "theme-templates", ("mkdocs", "mkdocs-material")
             )
-        self._close_render_ahead()
-        if self.full_build and self._record_template_is_own(env):
-            from adrgen.site.speedups.render_ahead import RenderAhead
-
-            pages = [
-                file.page
-                for file in files.documentation_pages()
-                if file.src_uri in self.record_pages
-                and id(file.page) not in self.shared.in_nav
-                and file.page.meta.get("template") == self.record_template
-            ]
-            self.render_ahead = RenderAhead.start(pages, config, self.nav, env, files)
         return env
 
-    def _record_template_is_own(self, env: Any) -> bool:
-        """A site's own `adrgen-record.html` may not take pages rendered ahead."""
-        if self.record_template is None:
-            return False
-        own = resources.templates_dir() / "site" / "theme" / self.record_template
-        return env.get_template(self.record_template).filename == str(own)
-
-    def _rendered_ahead(self, page: Any) -> str | None:
-        """The template printing a worker's rendering of this page, if there is one."""
-        if self.render_ahead is None:
-            return None
-        return self.render_ahead.template_for(page)
-
-    def _rendered_output(self, page: Any) -> Any:
-        from markupsafe import Markup
-
-        return Markup(self.render_ahead.output(page))
-
-    def _close_render_ahead(self) -> None:
-        if self.render_ahead is not None:
-            self.render_ahead.close()
-            self.render_ahead = None
-
-    @event_priority(-100)  # last: after every other plugin's page events
-    def _end_render_ahead(self, config: Any) -> None:
-        self._close_render_ahead()
-
     on_config = CombinedEvent(_stage_site, _configure)
-    on_post_build = CombinedEvent(_end_render_ahead, _swap_in_site)
+
+    @event_priority(-10_000)  # after every other plugin, even those that ask to be last
+    def on_post_build(self, config: Any) -> None:
+        if self.staged_site is not None:
+            staged, self.staged_site = self.staged_site, None
+            staged.finish()
 
     def on_build_error(self, error: Exception) -> None:
-        self._close_render_ahead()
         self._abandon_staged_site()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
@@ -368,76 +310,17 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         return server
 
 
-class SharedFragments:
-    """Theme fragments that are the same on every page of a folder, rendered once.
-
-    A template calls `{% call adrgen_shared(name, page, ...) %}...{% endcall %}`: the body
-    is rendered for the first page of each folder and reused for the others. A page in the
-    navigation is always rendered afresh (the navigation marks it as the current page).
-    Runs of white space are collapsed: the fragments hold no preformatted text.
-    """
-
-    def __init__(self) -> None:
-        self.in_nav: set[int] = set()  # ids: pages are not hashable
-        self.fragments: dict[tuple, Any] = {}
-
-    def reset(self, nav_pages: list[Any]) -> None:
-        self.in_nav = {id(page) for page in nav_pages}
-        self.fragments = {}
-
-    def __call__(
-        self, name: str, page: Any, *variant: Any, caller: Any, titled: bool = False
-    ) -> Any:
-        """With `titled`, the body is rendered for `adrgen_untitled(page)` and the page's
-        title goes where that one's placeholder is."""
-        from markupsafe import Markup
-
-        if id(page) in self.in_nav:
-            fragment = str(caller())
-        else:
-            key = (name, posixpath.dirname(page.url.rstrip("/")), *variant)
-            fragment = self.fragments.get(key)
-            if fragment is None:
-                fragment = self.fragments[key] = _WHITE_SPACE.sub(" ", str(caller()))
-        if titled:
-            fragment = fragment.replace(_TITLE_PLACEHOLDER, _theme_title(page))
-        return Markup(fragment)
-
-
-_WHITE_SPACE = re.compile(r"\s+")
-_TITLE_PLACEHOLDER = "\x00adrgen-page-title\x00"
-
-
-def _theme_title(page: Any) -> str:
-    """The page's title as the theme's header prints it."""
-    if page.meta and page.meta.get("title"):
-        return str(page.meta["title"])
-    return str(page.title)
-
-
-class UntitledPage:
-    """A page whose title is a placeholder, for the fragments `SharedFragments` titles."""
-
-    def __init__(self, page: Any):
-        self._page = page
-        self.meta = {**(page.meta or {}), "title": _TITLE_PLACEHOLDER}
-        self.title = _TITLE_PLACEHOLDER
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._page, name)
-
-
 def _ensure_extensions(config: Any) -> None:
     """Turn on what the generated pages need, keeping any settings the site already has."""
     from pymdownx.superfences import fence_code_format
 
-    for name in NEEDED_EXTENSIONS:
+    for name in PAGE_EXTENSIONS:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
     superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
     fences = superfences.setdefault("custom_fences", [])
-    if not any(f.get("name") == MERMAID_FENCE for f in fences):
-        fences.append({"name": MERMAID_FENCE, "class": "mermaid", "format": fence_code_format})
+    if not any(f.get("name") == MERMAID["name"] for f in fences):
+        fences.append({**MERMAID, "format": fence_code_format})
 
 
 def _extend_nav(config: Any, site: Site, own_pages: list[str]) -> None:
