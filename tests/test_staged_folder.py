@@ -84,27 +84,28 @@ def test_hidden_entries_stay_in_the_folder(site) -> None:
     }
 
 
-def test_without_an_exchange_the_old_folder_is_renamed_aside_first(site, monkeypatch) -> None:
-    def no_exchange(first, second):
-        raise OSError(errno.EINVAL, "not on this file system")
+def _new_build_where_exchange_fails(site: Path, monkeypatch, code: int) -> StagedFolder:
+    """A new folder ready to take the place of `site` (which holds a `.git`), on a file
+    system where exchanging two folders fails with `code`."""
 
-    monkeypatch.setattr(staged_folder, "exchange", no_exchange)
+    def failing(first, second):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(staged_folder, "exchange", failing)
     _fill(site, {".git/HEAD": "ref: main"})
     staged = StagedFolder.begin(site)
     _fill(staged.path, {"index.html": "new"})
-    staged.finish()
+    return staged
+
+
+def test_without_an_exchange_the_old_folder_is_renamed_aside_first(site, monkeypatch) -> None:
+    _new_build_where_exchange_fails(site, monkeypatch, errno.EINVAL).finish()
     assert _files(site) == {".git/HEAD": "ref: main", "index.html": "new"}
     assert _beside(site) == ["public"]
 
 
 def test_a_folder_that_cannot_take_the_place_leaves_the_old_one(site, monkeypatch) -> None:
-    def refused(first, second):
-        raise OSError(errno.EPERM, "not allowed")
-
-    monkeypatch.setattr(staged_folder, "exchange", refused)
-    _fill(site, {".git/HEAD": "ref: main"})
-    staged = StagedFolder.begin(site)
-    _fill(staged.path, {"index.html": "new"})
+    staged = _new_build_where_exchange_fails(site, monkeypatch, errno.EPERM)
     with pytest.raises(OSError):
         staged.finish()
     staged.abandon()
