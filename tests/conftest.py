@@ -14,6 +14,14 @@ SHARED = REPO.parent / "shared"
 CORPORA = SHARED / "adr-corpora"
 
 
+def write_records(folder: Path, records: dict[str, str]) -> Path:
+    """A record folder holding `records` ({file name: text}), made if need be."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in records.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_record_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep the record cache of test runs out of the user's cache folder."""

@@ -124,8 +124,66 @@ def test_an_empty_folder_and_a_missing_one(runner: CliRunner, tmp_path: Path) ->
     assert result.exit_code == 0 and result.stdout == "" and "no records yet" in result.stderr
     result = invoke(runner, "--dir", str(tmp_path), "--format", "json")
     assert json.loads(result.stdout) == []
-    result = invoke(runner, "--dir", str(tmp_path / "missing"))
-    assert result.exit_code == 2 and "record folder not found" in result.output
+    # a folder not made yet (a team that has just run `adrgen init`) has no records yet
+    missing = tmp_path / "missing"
+    result = invoke(runner, "--dir", str(missing))
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert f"{missing}: no records yet" in result.stderr
+    assert json.loads(invoke(runner, "--dir", str(missing), "--format", "json").stdout) == []
+
+
+STATUSES_AS_WRITTEN = {
+    "0001-a.md": ("# 1. A\n\n## Status\n\n✅ Accepted\n", "accepted"),
+    "0002-b.md": ("# 2. B\n\n## Status\n\n✅\ufe0f accepted\n", "accepted"),
+    "0003-c.md": ("# 3. C\n\n- Status: APPROVED\n", "accepted"),
+    "0004-d.md": ("---\nstatus: Accepted\n---\n# D\n", "accepted"),
+    "adr-005-e.md": ("# ADR-005: E\n\n**Status:** **Accepted** (2024-01-01)\n", "accepted"),
+    "0006-f.md": ("# 6. F\n\n## Status\n\n🤔 Pending\n", "proposed"),
+    "0007-g.md": ("# 7. G\n\n## Status\n\n⌛️ Superseded [0001](0001-a.md)\n", "superseded"),
+    "0008-h.md": ("# 8. H\n\n## Status\n\nOn hold\n", "on hold"),
+}
+
+
+def test_json_status_is_normalised_and_status_text_is_as_written(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    for name, (text, _) in STATUSES_AS_WRITTEN.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    data = json.loads(invoke(runner, "--dir", str(tmp_path), "--format", "json").stdout)
+    assert {e["file"]: e["status"] for e in data} == {
+        name: status for name, (_, status) in STATUSES_AS_WRITTEN.items()
+    }
+    written = {e["file"]: e["status_text"] for e in data}
+    assert written["0002-b.md"] == "✅\ufe0f accepted" and written["0006-f.md"] == "🤔 Pending"
+    # the help's own example: every accepted record, whatever emoji or case it was written with
+    accepted = [e["file"] for e in data if e["status"] == "accepted"]
+    assert accepted == ["0001-a.md", "0002-b.md", "0003-c.md", "0004-d.md", "adr-005-e.md"]
+    assert next(e for e in data if e["file"] == "0007-g.md")["links"] == [
+        {"kind": "superseded-by", "target": "0001-a.md", "record": "0001-a.md"}
+    ]
+
+
+def test_jq_finds_every_accepted_record(tmp_path: Path) -> None:
+    """`adrgen list --format json | jq '.[] | select(.status == "accepted")'`, as the help says."""
+    import shutil
+
+    jq = shutil.which("jq")
+    if jq is None:
+        pytest.skip("jq is not installed")
+    for name, (text, _) in STATUSES_AS_WRITTEN.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    shell = (
+        f"{sys.executable} -m adrgen list --dir {tmp_path} --format json"
+        " | jq -r '.[] | select(.status == \"accepted\") | .file'"
+    )
+    result = subprocess.run(["sh", "-c", shell], capture_output=True, text=True, cwd=REPO)
+    assert result.stdout.split() == [
+        "0001-a.md",
+        "0002-b.md",
+        "0003-c.md",
+        "0004-d.md",
+        "adr-005-e.md",
+    ]
 
 
 @needs_corpora

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from factsets import MADR_SECTIONS, facts
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from record_words import has_run, prose_words, section, shown_words, words
 
 from adrgen.cli import cli
 from adrgen.files.safe_yaml import dump, parse_text
@@ -28,6 +29,8 @@ EXAMPLE_RECORDS = [
     ("cli-build-daemon", "madr"),
     ("video-frame-pipeline", "nygard"),
     ("billing-in-another-data-centre", "y-statement"),
+    ("cli-daemon-override", "madr"),
+    ("containerd-clients", "nygard"),
 ]
 
 
@@ -61,7 +64,9 @@ def check_madr_structure(text: str) -> dict:
     """The record is MADR 4 with adrgen's front matter; returns the front matter."""
     assert text.startswith("---\n")
     meta, body = front_and_body(text)
-    assert list(meta) == list(FRONT_MATTER_KEYS)
+    assert list(meta) == [key for key in FRONT_MATTER_KEYS if key in meta]
+    assert set(meta) >= {"number", "title", "status", "date", "mechanism", "outcome", "facts"}
+    assert "answers" not in meta and len(text.split("---\n", 2)[1].splitlines()) <= 30
     assert isinstance(meta["number"], int) and meta["status"] == "proposed"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta["date"])
     assert meta["catalog"]["name"] == "ipc-garden" and meta["catalog"]["version"]
@@ -94,9 +99,9 @@ def test_a_record_from_the_example_answers_is_well_formed_madr(
         "ipc",
         "unix-sockets",
     )
-    assert meta["template"] == "madr" and meta["deciders"] == ["ana", "bo"]
-    assert meta["answers"]["facts"]["relationship"] == "client-daemon"
-    assert meta["answers"]["choice"] is None  # the full answers, unset keys included
+    assert meta["deciders"] == ["ana", "bo"]
+    assert meta["facts"]["relationship"] == "client-daemon"
+    assert "context" not in meta and "template" not in meta  # said by the body, not again
     record = parse_record(path)
     assert record.problems == [] and record.format == "adrgen"
     assert (record.number, record.title, record.status, record.date, record.mechanism) == (
@@ -145,7 +150,7 @@ def test_the_seeds_examples_become_records(name: str, runner: CliRunner, tmp_pat
     assert meta["mechanism"] == mechanism
     chosen = text.split("## Decision Outcome")[1]
     assert chosen.startswith('\n\nChosen option: "')
-    assert f"(mechanism:{mechanism})" in text
+    assert f"mechanism:{mechanism}" in text
 
 
 # --- mistakes write nothing -----------------------------------------------------------------
@@ -202,10 +207,10 @@ def test_a_mechanism_on_hold_chosen_with_a_justification_is_stated(
     _, text = make(runner, tmp_path, data)
     meta = check_madr_structure(text)
     assert (meta["mechanism"], meta["recommended"]) == ("remote-rpc", "service-contract")
-    assert meta["answers"]["justification"] == data["justification"]
     outcome = text.split("## Decision Outcome")[1].split("### Consequences")[0]
-    assert 'over the recommended "Explicit service contract' in outcome
-    assert "The vendor ships only an RPC SDK" in outcome
+    assert "over the catalog's recommendation \"Explicit service contract" in outcome
+    assert "> The vendor ships only an RPC SDK; we wrap it behind one adapter." in outcome
+    assert text.count("The vendor ships only an RPC SDK") == 1  # the justification, once
     assert "**General RPC across machines is on hold**" in outcome
 
 
@@ -229,10 +234,13 @@ def test_hostile_text_keeps_the_record_intact(
         meta["title"]
         == "x # y --- <script>alert(1)</script> gnp.exe <img src=x onerror=alert(1)> end"
     )
-    assert meta["answers"]["context"].startswith("ok\n# heading\n---\ntitle: injected\n---\n```")
+    shown = words("ok heading title injected script alert 2 script x javascript alert 3")
+    assert has_run(shown_words(body), shown)
     assert "\u2028" not in text and "\u202e" not in text and "\x00" not in text and "\r" not in text
     assert meta["deciders"] == ["<b>bo</b>", "# ana", "---", "eve"]
-    assert list(meta) == list(FRONT_MATTER_KEYS)
+    assert list(meta) == [key for key in FRONT_MATTER_KEYS if key in meta]
+    assert set(meta) >= {"number", "title", "status", "date", "mechanism", "outcome", "facts"}
+    assert "answers" not in meta and len(text.split("---\n", 2)[1].splitlines()) <= 30
     assert text.count("\n---\n") == 1  # the front matter's closing line, nowhere else
     for tag in ("<script", "<img", "<iframe", "<b>"):
         assert tag not in body
@@ -279,8 +287,8 @@ def test_status_and_template_can_come_from_the_answers(runner: CliRunner, tmp_pa
         {"title": "t", "facts": facts(), "status": "accepted", "template": "y-statement"},
     )
     meta, body = front_and_body(text)
-    assert (meta["status"], meta["template"]) == ("accepted", "y-statement")
-    assert "In the context of t," in body
+    assert meta["status"] == "accepted"
+    assert 'In the context of "t",' in body
 
 
 @pytest.mark.parametrize(
@@ -428,8 +436,8 @@ def test_a_team_template_is_used_and_a_broken_one_writes_nothing(
     result = new(runner, "--answers", CLI_DAEMON, "--no-input", "--config", config)
     assert result.exit_code == 0, result.output
     [path] = (tmp_path / "decisions").glob("*.md")
-    meta = check_madr_structure(path.read_text())
-    assert meta["template"] == "ours" and path.read_text().endswith("See the wiki.\n")
+    check_madr_structure(path.read_text())
+    assert path.read_text().endswith("See the wiki.\n")
 
     result = runner.invoke(
         cli,
@@ -482,8 +490,10 @@ def test_the_committed_examples_are_what_adrgen_makes_today(
         assert (tmp_path / name).read_text() == (EXAMPLES / "decisions" / name).read_text(), (
             f"examples/decisions/{name} is stale: make it again as examples/README.md says"
         )
-    templates = [front_and_body((tmp_path / name).read_text())[0]["template"] for name in made]
-    assert templates == ["madr", "nygard", "y-statement"]
+    bodies = [front_and_body((tmp_path / name).read_text())[1] for name in made]
+    assert "## Decision Outcome" in bodies[0]  # MADR
+    assert re.search(r"\n# 2\. .*\n\nDate: 2026-11-25\n", bodies[1])  # Nygard
+    assert "\nIn the context of " in bodies[2]  # the Y-statement
 
 
 # --- the interactive path, and any text at all ----------------------------------------------
@@ -557,7 +567,8 @@ def test_any_text_round_trips_and_stays_text(
     assert re.fullmatch(r"0001-[a-z0-9]+(-[a-z0-9]+)*\.md", path.name)
     meta, body = front_and_body(path.read_text(encoding="utf-8"))
     assert meta["title"] == answers.title and meta["deciders"] == answers.deciders
-    assert meta["answers"]["context"] == answers.context
+    shown = section(body, "## Context and Problem Statement")
+    assert shown_words(shown) == prose_words(answers.context.strip() or answers.title)
     assert not re.search(r"<[A-Za-z/!?]", body)
     assert len([line for line in body.split("\n") if line.startswith("# ")]) == 1
     positions = [body.split("\n").index(section) for section in MADR_SECTIONS]

@@ -38,9 +38,20 @@ def test_team_walkthrough_runs_as_written(tmp_path: Path) -> None:
     assert [r.mechanism for r in platform] == ["shared-memory"]
     assert len(payments) == 1 and payments[0].mechanism not in (None, "shared-memory")
     assert payments[0].front_matter["catalog"]["overlay"] == "payments-team"
-    assert platform[0].front_matter["catalog"]["overlay"] is None
+    assert "overlay" not in platform[0].front_matter["catalog"]
     payments_text = payments[0].path.read_text()
     assert "Reviewed by the payments architecture guild." in payments_text
     assert "Reviewed by the payments architecture guild." not in platform[0].path.read_text()
     assert "## Context and Problem Statement" in payments_text  # the rest of MADR is inherited
     assert "no problems" in result.stdout
+
+
+def test_the_readme_shows_the_record_as_adrgen_writes_it() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    name = "0001-cli-talks-to-the-local-build-daemon.md"
+    excerpt = readme.split(f"From `examples/decisions/{name}`:\n\n```markdown\n", 1)[1]
+    excerpt = excerpt.split("\n```\n", 1)[0]
+    record = (REPO / "examples" / "decisions" / name).read_text(encoding="utf-8")
+    for part in excerpt.split("\n\n### "):
+        part = part if part.startswith("## ") else "### " + part
+        assert part in record

@@ -38,7 +38,9 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     write(tmp_path / "0001-a.md", "First")
     scan_records(tmp_path)
     cache = entry_path(record_cache._entry_name(tmp_path))
-    cache.write_text('{"format": 2, "entries": {"0001-a.md": {"stat": "x", "record": 7}}}')
+    cache.write_text(
+        f'{{"format": {record_cache.FORMAT}, "entries": {{"0001-a.md": {{"stat": "x", "record": 7}}}}}}'
+    )
     assert scan_records(tmp_path)[0].title == "First"
     cache.write_text("not json")
     assert scan_records(tmp_path)[0].title == "First"
@@ -49,3 +51,32 @@ def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch) -> None:
     write(tmp_path / "0001-a.md", "First")
     scan_records(tmp_path)
     assert record_cache.load(tmp_path) == {}
+
+
+def test_an_entry_unlike_what_parsing_gives_is_parsed_again(tmp_path: Path) -> None:
+    """The stat matches, so the entry would be used: each field of the wrong type, an extra
+    field or a missing one makes adrgen read the file instead."""
+    path = tmp_path / "0001-a.md"
+    write(path, "First")
+    scan_records(tmp_path)
+    good = record_cache.load(tmp_path)["0001-a.md"]
+    changes = {
+        "title": 7,
+        "number": "abc",
+        "status": ["accepted"],
+        "problems": None,
+        "links": [{"kind": "supersedes", "target": 5, "line": 1}],
+        "body_links": [{"kind": "link", "target": "x.md"}],
+        "front_matter": [],
+        "heading_number": True,
+        "unexpected": "field",
+    }
+    for name, value in changes.items():
+        entry = {"stat": good["stat"], "record": {**good["record"], name: value}}
+        record_cache.save(tmp_path, {"0001-a.md": entry})
+        assert record_cache.record_from_entry(path, entry["record"]) is None, name
+        [record] = scan_records(tmp_path)
+        assert (record.title, record.number, record.problems) == ("First", 1, []), name
+    entry = {"stat": good["stat"], "record": {**good["record"], "title": "Forged"}}
+    record_cache.save(tmp_path, {"0001-a.md": entry})
+    assert scan_records(tmp_path)[0].title == "Forged"  # well formed: a cache is trusted that far

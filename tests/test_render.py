@@ -107,7 +107,9 @@ def test_block_keeps_lists_and_paragraphs() -> None:
     page = html_of(
         mdescape.block("Intro\n\n- one\n- two # x\n\nthen\n\n1. first\n2. second\n\n\n\nend")
     )
-    assert page.count("<li>") == 4 and "<ul>" in page and "<ol>" in page
+    assert page.count("<li>") == 2 and "<ul>" in page
+    # an ordered item keeps the number its author wrote: a list would renumber it
+    assert "<ol>" not in page and "1. first" in page and "2. second" in page
     assert "# x" in page
 
 
@@ -136,8 +138,15 @@ def test_context_holds_what_the_record_needs(catalog) -> None:
     context = context_for(catalog)
     assert context["chosen"]["id"] == "unix-sockets" and context["chosen"]["role"] == "chosen"
     assert [o["id"] for o in context["options"]][0] == "unix-sockets"
-    assert all(o["pros"] and o["cons"] for o in context["options"] + context["excluded"])
-    assert {o["id"] for o in context["excluded"]} >= {"remote-rpc", "channels"}
+    assert all(o["pros"] and o["cons"] and o["fit"] for o in context["options"])
+    ruled_out = [name for group in context["ruled_out"] for name in group["names"]]
+    assert {"General RPC across machines", "Language channels"} <= set(ruled_out)
+    assert all(group["why"] for group in context["ruled_out"])
+    assert [d["fact"] for d in context["drivers"]][:2] == ["same_host", "relationship"]
+    assert {c["id"] for c in context["consequences"]} == {
+        "framing-and-versioning",
+        "discovery-and-access",
+    }
     assert context["failure_modes"][0]["watch_for"]
     assert [row["number"] for row in context["checklist"]] == [1, 2, 3, 4]
     assert context["situations"][0]["id"] == "single-host-isolation"
@@ -227,7 +236,10 @@ def test_an_override_and_a_mechanism_on_hold_are_stated(catalog) -> None:
     )
     text = render("madr", context)
     outcome = text.split("## Decision Outcome")[1].split("### Consequences")[0]
-    assert 'Chosen option: "General RPC across machines", over the recommended' in outcome
+    assert (
+        'Chosen option: "General RPC across machines", over the catalog\'s recommendation'
+        in outcome
+    )
     assert "The vendor SDK only speaks its RPC." in outcome
     assert "is on hold** in the catalog" in outcome
 

@@ -280,6 +280,8 @@ def _expected(path: Path) -> dict[str, str | None]:
     status_word = None
     if status:
         status_word = re.split(r"\s+by\b|[\[,(]", status.group(1).strip().lower())[0].strip(" .")
+        # the badge shows adrgen's word for a synonym (the record page keeps the text too)
+        status_word = {"pending": "proposed", "approved": "accepted"}.get(status_word, status_word)
     return {
         "title": " ".join(title.split()),
         "number": number.group(1) if number else None,

@@ -1,29 +1,48 @@
 """What a record template is given: the answers, the recommendation and the catalog as plain data.
 
-The template context is built by `record_context` from the answers, the recommendation and
-the catalog. It holds plain data only (dicts, lists, str, int, bool, None): nothing a
-template could call to reach the file system. Every string in it is ready-to-print
-markdown (escaped by `adrgen.templating.escape`), except under `answers`, which holds the answers
-exactly as validated: print those through `md_inline` (one line) or `md_block` (several).
+`record_context` builds it. It holds plain data only (dicts, lists, str, int, bool, None):
+nothing a template could call to reach the file system. Every string in it is ready-to-print
+markdown (escaped by `adrgen.templating.escape`; the team's prose keeps its inline markdown),
+except under `answers`, which holds the answers exactly as validated: print those through
+`md_inline` (one line) or `md_block` (several).
+
+What the record argues comes from adrgen.authoring.argument:
+
+    drivers          each answer the decision rests on, as a statement ({fact, says, brief, question, answer})
+    reasons          the reasons that decided the recommendation ({text, cites})
+    chosen           the chosen option ({id, name, stance, stance_note, on_hold, summary, fit, pros, cons, ...})
+    recommended      the engine's recommendation (the same as `chosen` unless `override`)
+    options          the options weighed: chosen, recommended (on an override), the runner-up
+    ruled_out        the rest, grouped by why ({names, why}: `why` reads after "each")
+    contradictions   on an override: each answer the choice does not meet ({fact, says, text})
+    control          the control channel beside the chosen data path, or None ({id, name, stance, reasons})
+    warnings         answers that conflict ({facts, text, set_aside})
+    consequences     what the team now owns ({id, topic, text})
+    failure_modes    what review checks for ({id, text, explanation, watch_for})
+    unmet            needs no mechanism in the catalog meets
+
+Also: number, title, date, status, template, outcome, outcome_text, context, deciders,
+justification, override, on_hold, catalog, fields; and, for templates written before the
+argument, facts, checklist, situations and recommendation.
 
 The templates themselves are found and run by adrgen.templating.render.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from adrgen.answers.model import Facts
+from adrgen.authoring.argument import Argument, build_argument
 from adrgen.catalog.models import any_matches
 from adrgen.engine import Recommendation
 from adrgen.templating import escape as mdescape
 from adrgen.templating.render import plain
-from adrgen.vocabulary import Stance
 
 if TYPE_CHECKING:
     from adrgen.answers.model import Answers
-    from adrgen.catalog.models import Catalog, Mechanism
+    from adrgen.catalog.models import Catalog
 
 # identifiers and vocabulary words: templates compare them, so they are not escaped
 IDENTIFIER_KEYS = frozenset(
@@ -60,48 +79,15 @@ def _yes_no(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _option(mechanism: Mechanism, role: str, why: Sequence[str] = (), score: int = 0) -> dict:
+def asked_facts(answers: Answers, rec: Recommendation, catalog: Catalog) -> set[str]:
+    """The facts the team stated, or that the interview asks given the answers."""
+    given = _given_facts(answers)
+    completed = Facts.model_validate(rec.facts)
     return {
-        "id": mechanism.id,
-        "name": mechanism.name,
-        "role": role,  # chosen | recommended | alternative | excluded
-        "stance": mechanism.stance.value,
-        "stance_note": mechanism.stance_note,
-        "on_hold": mechanism.stance is Stance.hold,
-        "typical_use": mechanism.typical_use,
-        "garden_note": mechanism.garden_note,
-        "summary": mechanism.summary,
-        "scope": mechanism.scope.value,
-        "outcome": mechanism.outcome.value,
-        "pros": list(mechanism.pros),
-        "cons": list(mechanism.cons),
-        "examples": list(mechanism.examples),
-        "team_notes": list(mechanism.team_notes),
-        "why": list(why),
-        "score": score,
+        q.fact.value
+        for q in catalog.questions
+        if q.fact.value in given or any_matches(q.asked_when, completed)
     }
-
-
-def _options(rec: Recommendation, catalog: Catalog) -> tuple[list[dict], list[dict]]:
-    """(considered options, chosen first; excluded options), each with the catalog's words."""
-    chosen = catalog.mechanism(rec.mechanism)
-    considered = [_option(chosen, "chosen", [r.text for r in rec.reasons])]
-    if rec.recommended != rec.mechanism:
-        recommended = catalog.mechanism(rec.recommended)
-        why = ["The engine's recommendation for these facts."]
-        alt = next((a for a in rec.alternatives if a.mechanism == rec.recommended), None)
-        considered.append(_option(recommended, "recommended", why, alt.score if alt else 0))
-    excluded = []
-    for alt in rec.alternatives:
-        mechanism = catalog.mechanism(alt.mechanism)
-        if alt.mechanism == rec.recommended or mechanism is None:
-            continue
-        why = [r.text for r in alt.why]
-        if alt.status == "excluded":
-            excluded.append(_option(mechanism, "excluded", why, alt.score))
-        else:
-            considered.append(_option(mechanism, "alternative", why, alt.score))
-    return considered, excluded
 
 
 def _given_facts(answers: Answers) -> set[str]:
@@ -201,6 +187,38 @@ def _failure_modes(rec: Recommendation, catalog: Catalog) -> list[dict]:
     return rows
 
 
+def _considered(argument: Argument, catalog: Catalog) -> list[dict[str, Any]]:
+    rows = []
+    for option in argument.options:
+        mechanism = catalog.mechanism(option.id)
+        rows.append(
+            {
+                **asdict(option),
+                "typical_use": mechanism.typical_use,
+                "garden_note": mechanism.garden_note,
+                "scope": mechanism.scope.value,
+                "outcome": mechanism.outcome.value,
+                "examples": list(mechanism.examples),
+                "team_notes": list(mechanism.team_notes),
+            }
+        )
+    return rows
+
+
+def _control(rec: Recommendation, catalog: Catalog) -> dict[str, Any] | None:
+    control = getattr(rec, "control", None)
+    if control is None:
+        return None
+    mechanism = catalog.mechanism(control.mechanism)
+    return {
+        "id": control.mechanism,
+        "name": control.name,
+        "stance": control.stance,
+        "summary": mechanism.summary if mechanism else "",
+        "reasons": [{"text": r.text, "cites": list(r.cites)} for r in control.reasons],
+    }
+
+
 def record_context(
     answers: Answers,
     recommendation: Recommendation,
@@ -215,7 +233,8 @@ def record_context(
 ) -> dict[str, Any]:
     """Everything a record template may print, as plain, already escaped data."""
     rec = recommendation
-    considered, excluded = _options(rec, catalog)
+    argument = build_argument(answers, rec, catalog, asked_facts(answers, rec, catalog))
+    considered = _considered(argument, catalog)
     chosen = considered[0]
     recommended = next((o for o in considered if o["id"] == rec.recommended), chosen)
     fields = fields or {}
@@ -231,12 +250,17 @@ def record_context(
             "chosen": chosen,
             "recommended": recommended,
             "options": considered,
-            "excluded": excluded,
+            "ruled_out": [asdict(r) for r in argument.ruled_out],
+            "drivers": [asdict(d) for d in argument.drivers],
+            "reasons": [{"text": r.text, "cites": list(r.cites)} for r in argument.reasons],
+            "contradictions": [asdict(c) for c in argument.contradictions],
+            "control": _control(rec, catalog),
+            "warnings": [asdict(w) for w in getattr(rec, "warnings", [])],
+            "consequences": [asdict(o) for o in argument.obligations],
             "facts": _facts(answers, rec, catalog),
             "checklist": _checklist(answers, rec, catalog),
             "situations": _situations(rec, catalog),
             "failure_modes": _failure_modes(rec, catalog),
-            "reasons": [{"text": r.text, "cites": list(r.cites)} for r in rec.reasons],
             "unmet": list(rec.unmet),
             "recommendation": {k: v for k, v in rec.to_dict().items() if k != "trace"},
             "catalog": {
@@ -263,9 +287,9 @@ def record_context(
         **escaped,
         "number": number,
         "title": mdescape.inline(answers.title),
-        "context": mdescape.block(answers.context),
+        "context": mdescape.prose_block(answers.context),
         "deciders": [mdescape.inline(name) for name in answers.deciders],
-        "justification": mdescape.block(rec.justification) if rec.justification else None,
+        "justification": mdescape.prose_block(rec.justification) if rec.justification else None,
         "override": rec.override,
         "on_hold": chosen["on_hold"],
         # the answers as validated, not escaped: print them through md_inline / md_block

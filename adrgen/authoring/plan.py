@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adrgen.authoring.context import record_context
+from adrgen.authoring.context import asked_facts, record_context
 from adrgen.engine import Recommendation, recommend
 from adrgen.errors import AdrgenError, AnswerProblem, ValidationProblems
 from adrgen.files.cleaning import clean_text
@@ -158,9 +158,18 @@ def plan_record(
 
 
 def front_matter(plan: RecordPlan, number: int) -> dict[str, Any]:
-    """The record's YAML front matter: what other tools and `adrgen lint` read back."""
+    """The record's YAML front matter: what other tools and `adrgen lint` read back.
+
+    Only what a reader or a tool needs beside the body: the record's identity and status,
+    the mechanism (and control channel) with what the engine recommended, the catalog, and
+    the facts the decision rests on, from which lint asks the engine again (drift). An
+    override is a record whose mechanism differs from the recommendation; its justification
+    is in the body, once.
+    """
     rec, meta = plan.recommendation, plan.catalog.meta
-    return {
+    control = getattr(rec, "control", None)
+    asked = asked_facts(plan.answers, rec, plan.catalog)
+    data: dict[str, Any] = {
         "number": number,
         "title": plan.answers.title,
         "status": plan.status,
@@ -169,15 +178,18 @@ def front_matter(plan: RecordPlan, number: int) -> dict[str, Any]:
         "mechanism": rec.mechanism,
         "outcome": rec.outcome,
         "recommended": rec.recommended,
-        "template": plan.template,
-        "catalog": {"name": meta.name, "version": meta.version, "overlay": meta.overlay},
+        "catalog": {"name": meta.name, "version": meta.version},
         "tags": [],
-        "supersedes": [],
-        "superseded_by": None,
-        "links": [],
-        "fields": {name: value for name, value in plan.fields.items() if value is not None},
-        "answers": plan.answers.json_data(),
+        "facts": {name: value for name, value in rec.facts.items() if name in asked},
     }
+    if control is not None:
+        data["control"] = control.mechanism
+    if meta.overlay:
+        data["catalog"]["overlay"] = meta.overlay
+    fields = {name: value for name, value in plan.fields.items() if value is not None}
+    if fields:
+        data["fields"] = fields
+    return data
 
 
 def record_text(plan: RecordPlan, number: int) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, create_model
+from pydantic import BeforeValidator, Field, StringConstraints, create_model
 
 from adrgen.validation import Strict
 from adrgen.vocabulary import (
@@ -70,6 +70,37 @@ def any_matches(patterns: list[Any] | None, facts: Any) -> bool:
 # --- catalog entries ----------------------------------------------------------------------
 
 
+class Point(Strict):
+    """A pro or a con of a mechanism, and the answers for which it matters (always, without)."""
+
+    text: str
+    matters_when: list[FactsPattern] | None = Field(None, description="any of")
+
+    def matters(self, facts: Any) -> bool:
+        return any_matches(self.matters_when, facts)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _point(value: Any) -> Any:
+    return {"text": value} if isinstance(value, str) else value
+
+
+# a point is written as plain text when it always matters
+Points = list[Annotated[Point, BeforeValidator(_point, json_schema_input_type=str | Point)]]
+
+
+class Obligation(Strict):
+    """What a team owns once it chooses a mechanism with these attributes, for these answers."""
+
+    id: Id
+    topic: str = Field(description="a few words: framing and versioning, synchronisation, ...")
+    text: str
+    mechanism: MechanismPattern = Field(description="the attributes of the chosen mechanism")
+    when: list[FactsPattern] | None = Field(None, description="any of; always without")
+
+
 class Mechanism(Strict):
     id: Id
     name: str
@@ -85,8 +116,8 @@ class Mechanism(Strict):
     rpc_semantics: bool
     carries_payload: bool
     relationships: list[Relationship]
-    pros: list[str] = Field(min_length=1)
-    cons: list[str] = Field(min_length=1)
+    pros: Points = Field(min_length=1)
+    cons: Points = Field(min_length=1)
     failure_modes: list[Id] = []
     examples: list[str] = []
     seed_text: list[str] = Field(
@@ -193,6 +224,8 @@ class Rule(Strict):
 class Choice(Strict):
     value: str
     label: str
+    says: str | None = Field(None, description="the answer as a statement, for the record")
+    brief: str | None = Field(None, description="the answer in a few words")
 
 
 class FactQuestion(Strict):
@@ -203,6 +236,21 @@ class FactQuestion(Strict):
     choices: list[Choice] = []
     asked_when: list[FactsPattern] | None = Field(None, description="any of")
     default: bool | str | None = Field(None, description="used when the question is skipped")
+    says_yes: str | None = Field(None, description="a yes answer as a statement, for the record")
+    says_no: str | None = Field(None, description="a no answer as a statement, for the record")
+    brief_yes: str | None = Field(None, description="a yes answer in a few words")
+    brief_no: str | None = Field(None, description="a no answer in a few words")
+    context_words: list[str] = Field(
+        [], description="words that show the team's own context speaks of this fact"
+    )
+
+    def wording(self, value: Any) -> tuple[str | None, str | None]:
+        """(statement, brief) for an answer, as the catalog words it; None where it does not."""
+        if isinstance(value, bool):
+            return (self.says_yes, self.brief_yes) if value else (self.says_no, self.brief_no)
+        wanted = getattr(value, "value", value)
+        choice = next((c for c in self.choices if c.value == wanted), None)
+        return (choice.says, choice.brief) if choice else (None, None)
 
 
 class StanceMeaning(Strict):
@@ -240,6 +288,9 @@ class CatalogMeta(Strict):
     when_ipc_fits: WhenIpcFits
     when_to_pause: str
     tooling_examples: list[ToolingExample]
+    obligations: list[Obligation] = Field(
+        [], description="what a team owns after choosing, by mechanism attributes and answers"
+    )
     details_heading: str = "Details"
     overlay: str | None = Field(None, description="set when a team overlay was merged in")
 

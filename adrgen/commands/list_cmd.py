@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from adrgen.commands.common import config_option, dir_option, format_option, print_json, workspace
-from adrgen.records.parse import RecordInfo, scan_records
+from adrgen.records.parse import RecordInfo, records_if_any
 
 PROBLEM_MARK = "!"
 
@@ -25,8 +25,10 @@ def record_label(record: RecordInfo) -> str:
 def list_records(records_dir: Path | None, config_path: Path | None, output_format: str) -> None:
     """List the decision records: number, title, status, date and mechanism.
 
-    Records written by other tools (MADR, adr-tools, log4brains) are listed too. A record
-    adrgen cannot fully read is marked with `!`, and its problems go to stderr.
+    Records written by other tools (MADR, adr-tools, log4brains, by hand) are listed too,
+    their statuses read as adrgen's words (`✅ Accepted` and `Approved` are accepted); JSON
+    keeps the status as written in `status_text`. A record adrgen cannot fully read is
+    marked with `!`, and its problems go to stderr.
 
     \b
     Examples:
@@ -34,7 +36,8 @@ def list_records(records_dir: Path | None, config_path: Path | None, output_form
       adrgen list --format json | jq '.[] | select(.status == "accepted") | .title'
     """
     ws = workspace(config_path, records_dir=records_dir)
-    records = scan_records(ws.records_dir)
+    folder = ws.records_dir
+    records = records_if_any(folder)
     for record in records:
         for problem in record.problems:
             click.echo(f"warning: {problem}", err=True)
@@ -42,7 +45,7 @@ def list_records(records_dir: Path | None, config_path: Path | None, output_form
         print_json([record.to_dict() for record in records])
         return
     if not records:
-        click.echo(f"{ws.records_dir}: no records yet", err=True)
+        click.echo(f"{folder}: no records yet", err=True)
         return
     from adrgen.commands.common import print_table
 

@@ -59,6 +59,13 @@ _TEXT = """\
 #         team_notes: [Ask the platform group before proposing it again.]
 # overlay: .adrgen/overlay.yaml
 
+# lint: which `adrgen lint` checks run. select lists codes (ADR005), code prefixes
+# (ADR0), check names (heading-number) or ALL, and replaces the default checks; ignore
+# takes checks away. `--select` on the command line replaces select, `--ignore` adds to
+# ignore. `adrgen lint --help` lists the checks.
+# lint:
+#   ignore: [missing-number, duplicate-title]
+
 # fields: extra fields for the team's records: the interview asks them, and they are kept
 # in each record's front matter. Each has a name (lower_case), a prompt, and optionally
 # help, type (text, bool, int or choice), choices (for type choice), required and default.

@@ -12,7 +12,12 @@ from adrgen.config import DEFAULT_RECORDS, DEFAULT_TEMPLATE
 from adrgen.errors import ValidationProblems, location
 from adrgen.files.safe_yaml import LineMap, load_file
 from adrgen.validation import Strict, describe_errors
-from adrgen.vocabulary import FIELD_NAME_PATTERN, TEMPLATE_NAME_PATTERN
+from adrgen.vocabulary import (
+    FIELD_NAME_PATTERN,
+    TEMPLATE_NAME_PATTERN,
+    lint_selector,
+    unknown_lint_selector,
+)
 
 
 class ExtraField(Strict):
@@ -27,6 +32,13 @@ class ExtraField(Strict):
     default: str | int | bool | None = None
 
 
+class LintSettings(Strict):
+    """Which lint checks the team runs: codes (`ADR005`), prefixes (`ADR0`), names or `ALL`."""
+
+    select: list[str] | None = None
+    ignore: list[str] = []
+
+
 class TeamConfig(Strict):
     team: str | None = None
     records: str = Field(DEFAULT_RECORDS, min_length=1)
@@ -35,6 +47,7 @@ class TeamConfig(Strict):
     catalog: str | None = None
     overlay: str | None = None
     fields: list[ExtraField] = []
+    lint: LintSettings = LintSettings()
 
 
 def load_config(path: Path) -> TeamConfig:
@@ -86,6 +99,7 @@ def _field_problems(config: TeamConfig, path: Path, lines: LineMap) -> list[str]
             "code, so a config file may only name a folder inside it (to use one from "
             "elsewhere, pass --templates DIR)"
         )
+    problems += _lint_problems(config, path, lines)
     seen: set[str] = set()
     for index, extra in enumerate(config.fields):
 
@@ -105,6 +119,17 @@ def _field_problems(config: TeamConfig, path: Path, lines: LineMap) -> list[str]
             and extra.default not in extra.choices
         ):
             problems.append(f"{at('default')}: {extra.default!r} is not one of the choices")
+    return problems
+
+
+def _lint_problems(config: TeamConfig, path: Path, lines: LineMap) -> list[str]:
+    """Every lint selector names a check (a typo would silently select nothing)."""
+    problems = []
+    for key in ("select", "ignore"):
+        for index, value in enumerate(getattr(config.lint, key) or []):
+            if lint_selector(value) is None:
+                where = location(path, lines.line_of(("lint", key, index)))
+                problems.append(f"{where}: lint.{key}.{index}: {unknown_lint_selector(value)}")
     return problems
 
 

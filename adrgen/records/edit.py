@@ -12,8 +12,10 @@ from typing import Any
 from adrgen.files.safe_yaml import dump, parse_text
 from adrgen.records.parse import next_fence, split_front_matter
 
-_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
-_STATUS_BULLET = re.compile(r"^(\s*[-*]\s+Status\s*:\s*)(.*)$", re.IGNORECASE)
+# anchored: a pattern tried at every position of a long line would take quadratic time
+_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*+)[ \t]*+:")
+_STATUS_BULLET = re.compile(r"^([ \t]*+[-*][ \t]++Status[ \t]*+:[ \t]*+)(.*+)", re.IGNORECASE)
+_STATUS_HEADING = re.compile(r"^##[ \t]++Status[ \t]*+", re.IGNORECASE)
 
 
 def _newline(text: str) -> str:
@@ -83,7 +85,7 @@ def _status_section(lines: list[str], start: int) -> tuple[int, int] | None:
         if line.startswith("#"):
             if first is not None:
                 return first, index
-            if re.match(r"^##\s+Status\s*$", line.rstrip(), re.IGNORECASE):
+            if _STATUS_HEADING.fullmatch(line.rstrip()):
                 first = index + 1
     return (first, len(lines)) if first is not None else None
 

@@ -8,13 +8,13 @@ half of either.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from adrgen.errors import AdrgenError
 from adrgen.files.atomic import folder_lock, write_text_atomic
 from adrgen.files.reading import read_text
 from adrgen.records import edit as record_edit
+from adrgen.records.names import with_number
 from adrgen.records.parse import (
     MAX_RECORD_BYTES,
     RecordInfo,
@@ -22,22 +22,8 @@ from adrgen.records.parse import (
     number_of,
     scan_records,
 )
-from adrgen.vocabulary import STATUSES
+from adrgen.vocabulary import STATUSES, TRANSITIONS
 
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "proposed": ("accepted", "rejected", "superseded"),
-    "accepted": ("deprecated", "superseded"),
-    "rejected": ("proposed",),
-    "deprecated": ("superseded",),
-    "superseded": (),
-}
-# what other tools write, read as the nearest lifecycle status
-STATUS_ALIASES = {
-    "pending": "proposed",
-    "draft": "proposed",
-    "on hold": "proposed",
-    "approved": "accepted",
-}
 LINK_KINDS = {"amends": "amended-by", "relates": "relates"}
 _VISIBLE = {
     "supersedes": "Supersedes",
@@ -49,8 +35,11 @@ _VISIBLE = {
 
 
 def lifecycle_status(record: RecordInfo) -> str:
-    status = (record.status or "proposed").lower()
-    return STATUS_ALIASES.get(status, status)
+    """The lifecycle status a record is in: what its status word behaves as (adrgen's own
+    word for a synonym or a classed word), `proposed` when it states none."""
+    if record.status is None:
+        return "proposed"
+    return record.lifecycle or record.status
 
 
 def find_record(records: list[RecordInfo], ref: str, directory: Path) -> RecordInfo:
@@ -69,6 +58,14 @@ def find_record(records: list[RecordInfo], ref: str, directory: Path) -> RecordI
             "name one by its file name, or run `adrgen renumber FILE`"
         )
     return matches[0]
+
+
+def _in_folder(record: RecordInfo, directory: Path) -> None:
+    """A record is edited only where the folder scan found it: a file directly in the
+    folder, whatever any cache or record says about it."""
+    path = record.path
+    if path.parent != directory or os.path.basename(path.name) != path.name:
+        raise AdrgenError(f"{path}: is not a record file in {directory}; not edited")
 
 
 def _read(record: RecordInfo) -> str:
@@ -124,6 +121,7 @@ def set_status(directory: Path, ref: str, status: str) -> RecordInfo:
         raise AdrgenError(f"status: {status!r} is not one of {', '.join(STATUSES)}")
     with folder_lock(directory):
         record = find_record(scan_records(directory), ref, directory)
+        _in_folder(record, directory)
         _check_transition(record, status)
         write_text_atomic(
             record.path, record_edit.set_status(_read(record), status), overwrite=True
@@ -138,6 +136,8 @@ def supersede(directory: Path, old_ref: str, new_ref: str) -> tuple[RecordInfo, 
         new = find_record(records, new_ref, directory)
         if old.path == new.path:
             raise AdrgenError(f"{old.path.name}: a record cannot supersede itself")
+        _in_folder(old, directory)
+        _in_folder(new, directory)
         if _already(old, "superseded-by", new):
             raise AdrgenError(f"{old.path.name}: already superseded by {new.path.name}")
         _check_transition(old, "superseded")
@@ -159,6 +159,8 @@ def link(directory: Path, a_ref: str, b_ref: str, kind: str) -> tuple[RecordInfo
         b = find_record(records, b_ref, directory)
         if a.path == b.path:
             raise AdrgenError(f"{a.path.name}: a record cannot link to itself")
+        _in_folder(a, directory)
+        _in_folder(b, directory)
         if _already(a, kind, b):
             raise AdrgenError(f"{a.path.name}: already {kind} {b.path.name}")
         a_text, b_text = _read(a), _read(b)
@@ -169,6 +171,41 @@ def link(directory: Path, a_ref: str, b_ref: str, kind: str) -> tuple[RecordInfo
     return a, b
 
 
+# front-matter lines that hold nothing but a record's file name, before the name
+_REFERENCE_LEADS = {"-", "target:", "- target:", "superseded_by:", "- superseded_by:"}
+
+
+def _rename_front_matter_references(text: str, old: str, new: str) -> str:
+    """`- 0012-x.md`, `target: 0012-x.md`, `superseded_by: 0012-x.md` now name `new`."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        value = line.rstrip(" \t\r")
+        if not value.endswith(old):
+            continue
+        lead = value[: len(value) - len(old)]
+        if " ".join(lead.split()) in _REFERENCE_LEADS:
+            lines[index] = f"{lead}{new}{line[len(value) :]}"
+    return "\n".join(lines)
+
+
+def _renumber_heading(text: str, record: RecordInfo, number: int) -> str:
+    """`# 12. Title` (or `# 0012. Title`) on the record's title line states the new number."""
+    lines = text.split("\n")
+    index = (record.title_line or 0) - 1
+    if not 0 <= index < len(lines):
+        return text
+    line = lines[index]
+    start = len(line) - len(line.lstrip("# "))
+    end = start
+    while end < len(line) and line[end].isdigit():
+        end += 1
+    if end == start or int(line[start:end]) != record.heading_number:
+        return text
+    width = end - start if line[start] == "0" else 1
+    lines[index] = f"{line[:start]}{number:0{width}d}{line[end:]}"
+    return "\n".join(lines)
+
+
 def renumber(directory: Path, ref: str) -> tuple[Path, Path]:
     """Give a record the next free number and point every reference to it at its new name."""
     with folder_lock(directory):
@@ -176,23 +213,17 @@ def renumber(directory: Path, ref: str) -> tuple[Path, Path]:
         if ref.isdigit():
             raise AdrgenError(f"{ref}: name the record to renumber by its file name")
         record = find_record(records, ref, directory)
+        _in_folder(record, directory)
         old_name = record.path.name
         if number_of(old_name) is None:
             raise AdrgenError(f"{old_name}: has no number to change")
         number = highest_number(directory) + 1
-        rest = re.sub(r"^\d+", "", old_name)
-        new_path = directory / f"{number:04d}{rest}"
+        new_path = directory / with_number(old_name, number)
         text = _read(record)
         if "number" in record_edit.front_matter(text):
             text = record_edit.set_front_matter_key(text, "number", number)
         if record.heading_number is not None and record.heading_number == record.number:
-            text = re.sub(
-                rf"^# {record.heading_number}\. ",
-                f"# {number}. ",
-                text,
-                count=1,
-                flags=re.MULTILINE,
-            )
+            text = _renumber_heading(text, record, number)
         mode = record.path.stat().st_mode & 0o7777
         write_text_atomic(new_path, text)  # never overwrites: the new name must be free
         os.chmod(new_path, mode)
@@ -202,12 +233,8 @@ def renumber(directory: Path, ref: str) -> tuple[Path, Path]:
                 continue
             other_text = read_text(other.path, max_bytes=MAX_RECORD_BYTES)
             updated = other_text.replace(f"]({old_name})", f"]({new_path.name})")
-            updated = re.sub(
-                rf"^(\s*(?:-\s+)?(?:target:\s*|superseded_by:\s*|-\s*)){re.escape(old_name)}\s*$",
-                lambda m: m.group(1) + new_path.name,
-                updated,
-                flags=re.MULTILINE,
-            )
+            updated = updated.replace(f"](./{old_name})", f"](./{new_path.name})")
+            updated = _rename_front_matter_references(updated, old_name, new_path.name)
             if updated != other_text:
                 write_text_atomic(other.path, updated, overwrite=True)
     return record.path, new_path

@@ -1,9 +1,11 @@
 """Read decision records, whichever tool wrote them.
 
 Understands adrgen's own records (YAML front matter), MADR 2/3/4 (with or without front
-matter, `- Status:` bullets), Nygard / adr-tools (`# N. Title`, `Date:`, `## Status`) and
-log4brains (date-prefixed file names). A record that cannot be fully understood is still
-returned, with its problems listed, so listing, linting and publishing never stop at it.
+matter, `- Status:` bullets), Nygard / adr-tools (`# N. Title`, `Date:`, `## Status`),
+log4brains (date-prefixed file names, `## Links`) and the usual hand-written variants
+(`**Status:** x`, a status table under the title); what each convention means is read in
+adrgen.records.conventions. A record that cannot be fully understood is still returned,
+with its problems listed, so listing, linting and publishing never stop at it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import Any
 
 from adrgen.errors import AdrgenError
 from adrgen.files.reading import read_text
-from adrgen.files.safe_yaml import parse_text
+from adrgen.files.safe_yaml import LineMap, parse_text
+from adrgen.records import conventions
 from adrgen.records.names import (  # noqa: F401 (also importable from here, as before)
     NOT_RECORDS,
     RECORD_SUFFIXES,
@@ -25,39 +28,22 @@ from adrgen.records.names import (  # noqa: F401 (also importable from here, as 
     is_record_name,
     number_of,
 )
+from adrgen.vocabulary import Status
 
 MAX_RECORD_BYTES = 1024 * 1024
 
-_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
-_H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
-_NUMBERED_TITLE = re.compile(r"^(\d+)\.\s+(.*)$")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_COMMENT = re.compile(r"<!--.*?-->")
-_BULLET_FIELD = re.compile(r"^\s*[-*]\s+([A-Za-z][A-Za-z -]*?)\s*:\s*(.*)$")
-_LINE_FIELD = re.compile(r"^(Date|Status)\s*:\s*(.+)$", re.IGNORECASE)
-_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# lines of a status section that link records, as adr-tools writes them
-_RELATION = re.compile(
-    r"^(supersedes|superseded by|amends|amended by|relates to|related to|clarifies|clarified by)\b",
-    re.IGNORECASE,
-)
-_RELATION_KIND = {
-    "supersedes": "supersedes",
-    "superseded by": "superseded-by",
-    "amends": "amends",
-    "amended by": "amended-by",
-    "relates to": "relates",
-    "related to": "relates",
-    "clarifies": "relates",
-    "clarified by": "relates",
-}
+# a code fence: up to three spaces, then three or more backticks or tildes
+_FENCE = re.compile(r" {0,3}+(`{3,}+|~{3,}+)")
 
 
 @dataclass
 class Link:
+    """A relation one record states to another."""
+
     kind: str  # supersedes | superseded-by | amends | amended-by | relates
-    target: str  # a record's number, id (file stem) or file name, as written
+    target: str  # as written: a number, `ADR-0057`, a file name or a link to one
+    line: int | None = None  # where it is written (1-based, in the file)
+    resolved: str | None = None  # the file name of the record it names in the same folder
 
 
 @dataclass
@@ -66,8 +52,8 @@ class RecordInfo:
     id: str  # the file name without its suffix: unique within a folder
     number: int | None
     title: str
-    status: str | None = None  # lower case, links removed: "accepted", "superseded", ...
-    status_text: str | None = None  # as written
+    status: str | None = None  # as adrgen reads it: "accepted", "on hold", ...
+    status_text: str | None = None  # as written: "✅ Accepted", "Superseded by [X](x.md)"
     date: str | None = None
     deciders: list[str] = field(default_factory=list)
     mechanism: str | None = None
@@ -77,12 +63,21 @@ class RecordInfo:
     front_matter: dict[str, Any] = field(default_factory=dict)
     format: str = "markdown"  # adrgen | madr | madr2 | nygard | markdown
     problems: list[str] = field(default_factory=list)
-    heading_number: int | None = None  # the N of an adr-tools `# N. Title`
-    body_links: list[str] = field(default_factory=list)  # relative links to other .md files
+    heading_number: int | None = None  # the N of `# N. Title` or `# ADR-N: Title`
+    body_links: list[Link] = field(default_factory=list)  # other links to local files
+    title_line: int | None = None
+    status_line: int | None = None
+    twin_of: str | None = None  # the file published instead of this one (same name)
 
     @property
     def file_name(self) -> str:
         return self.path.name
+
+    @property
+    def lifecycle(self) -> Status | None:
+        """The lifecycle status the record's status behaves as (None when it states none,
+        or a word adrgen does not know)."""
+        return conventions.status_class(self.status)
 
     def targets(self, kind: str) -> list[str]:
         return [link.target for link in self.links if link.kind == kind]
@@ -94,12 +89,16 @@ class RecordInfo:
             "number": self.number,
             "title": self.title,
             "status": self.status,
+            "status_text": self.status_text,
             "date": self.date,
             "deciders": self.deciders,
             "mechanism": self.mechanism,
             "outcome": self.outcome,
             "tags": self.tags,
-            "links": [{"kind": link.kind, "target": link.target} for link in self.links],
+            "links": [
+                {"kind": link.kind, "target": link.target, "record": link.resolved}
+                for link in self.links
+            ],
             "format": self.format,
             "problems": self.problems,
         }
@@ -148,10 +147,6 @@ def next_fence(line: str, fence: str | None) -> tuple[str | None, bool]:
     return fence, False  # a different marker inside a fence is code
 
 
-def _clean(text: str) -> str:
-    return " ".join(_COMMENT.sub("", text).split())
-
-
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
@@ -160,73 +155,93 @@ def _as_list(value: Any) -> list[str]:
     return [part.strip() for part in str(value).split(",") if part.strip()]
 
 
-def _status_word(text: str) -> str:
-    """`Superseded by [X](x.md)` -> `superseded`; `on hold` stays `on hold`."""
-    plain = _LINK.sub(lambda m: m.group(1), text)
-    plain = _clean(plain).strip(" .").lower()
-    plain = re.split(r"\s+by\b|[,;(]", plain)[0].strip()
-    return plain
+@dataclass
+class _Scan:
+    """What a pass over the body finds, outside code fences."""
+
+    title: str | None = None
+    title_line: int | None = None
+    fields: dict[str, tuple[str, int]] = field(default_factory=dict)  # above the first section
+    status: tuple[str, int] | None = None  # the first line of the status section
+    date: tuple[str, int] | None = None  # the first line of a date section
+    links: list[Link] = field(default_factory=list)  # relations declared on their own lines
+    body_links: list[Link] = field(default_factory=list)
+    has_status_section: bool = False
+    madr_sections: bool = False
 
 
-def _scan_body(body: str) -> dict[str, Any]:
-    """Title, heading number, bullet fields and the status section, outside code fences."""
-    found: dict[str, Any] = {"fields": {}, "status_lines": [], "md_links": []}
+def _scan_body(body: str, first_line: int) -> _Scan:
+    found = _Scan()
     fence: str | None = None
     section: str | None = None
-    seen_h2 = False
-    for raw in body.split("\n"):
+    header = True  # above the first section: where fields and status tables live
+    previous = ""
+    lines = body.split("\n")
+    for index, raw in enumerate(lines):
+        number = first_line + index
         line = raw.rstrip()
         fence, is_marker = next_fence(line, fence)
         if is_marker or fence:
             continue
-        if "](" in line:
-            found["md_links"] += [t for _, t in _LINK.findall(line) if _is_local_md(t)]
-        h1 = _H1.match(line)
-        if h1 and not line.startswith("##"):
-            if "title" not in found:
-                found["title"] = _clean(h1.group(1))
-            section = None
-            continue
-        h2 = _H2.match(line)
-        if h2:
-            seen_h2 = True
-            section = _clean(h2.group(1)).lower()
-            continue
-        if section == "status":
-            if line.strip():
-                found["status_lines"].append(line.strip())
-            continue
-        if not seen_h2:
-            bullet = _BULLET_FIELD.match(line)
-            if bullet:
-                found["fields"].setdefault(bullet.group(1).strip().lower(), bullet.group(2).strip())
+        for _, _, _, destination in conventions.inline_links(line):
+            if conventions.is_local(destination):
+                found.body_links.append(Link("link", destination, number))
+        definition = conventions.reference_definition(line)
+        if definition and conventions.is_local(definition):
+            found.body_links.append(Link("link", definition, number))
+        heading = conventions.heading(line)
+        if heading:
+            level, text = heading
+            text = conventions.clean(text)
+            if level == 1:
+                if found.title is None and text:
+                    found.title, found.title_line = text, number
+                section = None
                 continue
-            plain = _LINE_FIELD.match(line.strip())
-            if plain:
-                found["fields"].setdefault(plain.group(1).lower(), plain.group(2).strip())
+            header = False
+            section = conventions.fold(text)
+            if section.startswith("status:") and found.status is None:  # `## Status: Accepted`
+                found.status = (text.split(":", 1)[1].strip(), number)
+            if section == "status":
+                found.has_status_section = True
+            if section == "context and problem statement":
+                found.madr_sections = True
+            continue
+        stripped = line.strip()
+        if section == "status" and stripped and found.status is None:
+            found.status = (stripped, number)
+        elif section == "date" and stripped and found.date is None:
+            found.date = (stripped, number)
+        if header:
+            pair = conventions.field(line)
+            if pair and pair[1]:
+                found.fields.setdefault(pair[0], (pair[1], number))
+            elif conventions.is_table_rule(line) and previous.lstrip().startswith("|"):
+                row = lines[index + 1] if index + 1 < len(lines) else ""
+                for key, value in conventions.table_fields(previous, row).items():
+                    found.fields.setdefault(key, (value, number + 1))
+        if header or section in conventions.RELATION_SECTIONS:
+            for kind, target in conventions.relations_in_line(line):
+                found.links.append(Link(kind, target, number))
+        previous = line
     return found
 
 
-def _is_local_md(target: str) -> bool:
-    path = target.split("#", 1)[0]
-    return path.lower().endswith(".md") and ":" not in path and not path.startswith("/")
-
-
-def _links_from(text: str) -> list[Link]:
+def _front_matter_links(meta: dict[str, Any], lines: LineMap) -> list[Link]:
     links = []
-    relation = _RELATION.match(text)
-    if relation:
-        kind = _RELATION_KIND[relation.group(1).lower()]
-        links += [Link(kind, target) for _, target in _LINK.findall(text)]
-    return links
-
-
-def _links_from_front_matter(meta: dict[str, Any]) -> list[Link]:
-    links = [Link("supersedes", str(t)) for t in _as_list(meta.get("supersedes"))]
-    links += [Link("superseded-by", str(t)) for t in _as_list(meta.get("superseded_by"))]
-    for entry in meta.get("links") or []:
+    for key, value in meta.items():
+        kind = conventions.FRONT_MATTER_RELATIONS.get(str(key).lower())
+        if kind is None:
+            continue
+        line = lines.line_of((key,))
+        links += [Link(kind, target, line) for target in _as_list(value)]
+    listed = meta.get("links")
+    for index, entry in enumerate(listed if isinstance(listed, list) else []):
         if isinstance(entry, dict) and entry.get("target") is not None:
-            links.append(Link(str(entry.get("kind") or "relates"), str(entry["target"])))
+            kind = str(entry.get("kind") or "relates")
+            if kind not in conventions.RELATION_KINDS:
+                kind = "relates"
+            links.append(Link(kind, str(entry["target"]), lines.line_of(("links", index))))
     return links
 
 
@@ -239,11 +254,13 @@ def parse_record(path: Path, text: str | None = None) -> RecordInfo:
         except AdrgenError as exc:
             record.problems.append(exc.message)
             return record
+    text = text.replace("\r\n", "\n")
     front_text, body, body_offset = split_front_matter(text)
     meta: dict[str, Any] = {}
+    lines = LineMap()
     if front_text is not None:
         try:
-            data, _ = parse_text(front_text, path, line_offset=1)
+            data, lines = parse_text(front_text, path, line_offset=1)
         except AdrgenError as exc:
             record.problems.append(f"front matter: {exc.message}")
             data = None
@@ -253,65 +270,70 @@ def parse_record(path: Path, text: str | None = None) -> RecordInfo:
             record.problems.append(f"{path}:2: front matter is not a mapping")
     record.front_matter = meta
 
-    scanned = _scan_body(body)
-    fields = scanned["fields"]
+    scan = _scan_body(body, body_offset + 1)
+    fields = scan.fields
     title = meta.get("title") if isinstance(meta.get("title"), str) else None
-    heading = scanned.get("title")
+    heading = scan.title
     if heading:
-        numbered = _NUMBERED_TITLE.match(heading)
-        if numbered:
-            record.heading_number = int(numbered.group(1))
-            heading = numbered.group(2)
-    record.title = _clean(title or heading or "") or path.stem
+        record.heading_number, heading = conventions.title_parts(heading)
+    record.title = conventions.clean(title or heading or "") or path.stem
+    record.title_line = lines.line_of(("title",)) if title else scan.title_line
     if not (title or heading):
         record.problems.append(f"{path}: no title (no `# Title` heading or front-matter title)")
 
-    status_text = meta.get("status")
-    if status_text is not None and not isinstance(status_text, str):
-        status_text = str(status_text)
-    if status_text is None and scanned["status_lines"]:
-        status_text = scanned["status_lines"][0]
-    if status_text is None and "status" in fields:
-        status_text = fields["status"]
-    if status_text:
-        record.status_text = _clean(status_text)
-        record.status = _status_word(status_text) or None
+    written: tuple[str, int | None] | None = None
+    if meta.get("status") is not None:
+        written = (str(meta["status"]), lines.line_of(("status",)))
+    elif scan.status is not None:
+        written = scan.status
+    elif "status" in fields:
+        written = fields["status"]
+    if written and conventions.clean(written[0]):
+        record.status_text = conventions.clean(written[0])
+        record.status = conventions.status_word(record.status_text)
+        record.status_line = written[1]
 
-    date = meta.get("date") or fields.get("date")
-    if date is not None:
-        match = _DATE.search(str(date))
-        record.date = match.group(0) if match else None
+    for written_date in (meta.get("date"), fields.get("date", ("",))[0], (scan.date or ("",))[0]):
+        record.date = conventions.date_in(written_date)
+        if record.date:
+            break
 
-    record.deciders = _as_list(
-        meta.get("deciders") or meta.get("decision-makers") or fields.get("deciders")
-    )
+    deciders = meta.get("deciders") or meta.get("decision-makers")
+    if deciders is None:
+        for key in ("deciders", "decision-makers", "decision makers", "decision makers(s)"):
+            if key in fields:
+                deciders = fields[key][0]
+                break
+    record.deciders = _as_list(deciders)
     record.mechanism = meta.get("mechanism") if isinstance(meta.get("mechanism"), str) else None
     record.outcome = meta.get("outcome") if isinstance(meta.get("outcome"), str) else None
     record.tags = _as_list(meta.get("tags"))
-    if isinstance(meta.get("number"), int) and record.number is None:
-        record.number = meta["number"]
+    number = meta.get("number")
+    if isinstance(number, int) and not isinstance(number, bool) and record.number is None:
+        record.number = number
 
-    links = _links_from_front_matter(meta)
-    for line in [*scanned["status_lines"], *([fields["status"]] if "status" in fields else [])]:
-        links += _links_from(line)
-    if record.status_text and not scanned["status_lines"]:
-        links += _links_from(record.status_text)
-    unique: list[Link] = []
+    links = _front_matter_links(meta, lines)
+    if record.status_text:
+        links += [
+            Link(kind, target, record.status_line)
+            for kind, target in conventions.relations_in_status(record.status_text)
+        ]
+    links += scan.links
+    unique: dict[tuple[str, str], Link] = {}
     for link in links:
-        if all((link.kind, link.target) != (u.kind, u.target) for u in unique):
-            unique.append(link)
-    record.links = unique
-    record.body_links = scanned["md_links"]
+        unique.setdefault((link.kind, link.target), link)
+    record.links = list(unique.values())
+    record.body_links = scan.body_links
 
-    if "mechanism" in meta and "answers" in meta:
+    if "mechanism" in meta and ("facts" in meta or "answers" in meta):
         record.format = "adrgen"
-    elif scanned["status_lines"] and record.heading_number is not None:
+    elif scan.has_status_section and record.heading_number is not None:
         record.format = "nygard"
     elif "status" in fields:
         record.format = "madr2"
-    elif "## context and problem statement" in body.lower():
+    elif scan.madr_sections:
         record.format = "madr"
-    elif scanned["status_lines"]:
+    elif scan.has_status_section:
         record.format = "nygard"
     return record
 
@@ -322,23 +344,32 @@ def _unreadable(path: Path, problem: str) -> RecordInfo:
     return record
 
 
-def record_to_cache(record: RecordInfo) -> dict[str, Any]:
-    data = asdict(record)
-    data["path"] = record.path.name
-    return data
-
-
-def record_from_cache(directory: Path, data: dict[str, Any]) -> RecordInfo:
-    fields = dict(data)
-    fields["path"] = directory / data["path"]
-    fields["links"] = [Link(**link) for link in data["links"]]
-    return RecordInfo(**fields)
+def resolve_links(records: list[RecordInfo]) -> None:
+    """Point each relation at the record it names in the folder, and mark twins: records
+    whose names differ only in suffix or case (`0016-x.md`, `0016-x.markdown`), of which
+    the site can publish one. The `.md` one, then the first by name, is published."""
+    by_stem: dict[str, list[RecordInfo]] = {}
+    for record in records:
+        record.twin_of = None
+        by_stem.setdefault(record.id.casefold(), []).append(record)
+    for same in by_stem.values():
+        if len(same) > 1:
+            same.sort(key=lambda r: (r.path.suffix.lower() != ".md", r.path.name))
+            for twin in same[1:]:
+                twin.twin_of = same[0].path.name
+    # the published one of twins answers to their shared name
+    index = conventions.RecordIndex(sorted(records, key=lambda r: r.twin_of is not None))
+    for record in records:
+        for link in record.links:
+            found = index.find(link.target)
+            link.resolved = None if found is None else found.file_name
 
 
 def scan_records(directory: Path) -> list[RecordInfo]:
     """Every record in a folder, each parsed on its own: a broken file becomes a problem.
 
-    Files unchanged since the last scan come from the record cache instead of being parsed.
+    Files unchanged since the last scan come from the record cache instead of being parsed;
+    what the cache holds is checked like any other input (see adrgen.records.cache).
     """
     from adrgen.records import cache as record_cache
 
@@ -359,16 +390,29 @@ def scan_records(directory: Path) -> list[RecordInfo]:
             continue
         key = record_cache.stat_key(mode)
         entry = cached.get(path.name)
-        if entry and entry.get("stat") == key:
-            try:
-                records.append(record_from_cache(directory, entry["record"]))
+        if isinstance(entry, dict) and entry.get("stat") == key:
+            record = record_cache.record_from_entry(path, entry.get("record"))
+            if record is not None:
+                records.append(record)
                 fresh[path.name] = entry
                 continue
-            except (KeyError, TypeError):
-                pass  # a damaged entry: parse the file again
         record = parse_record(path)
         records.append(record)
-        fresh[path.name] = {"stat": key, "record": record_to_cache(record)}
+        fresh[path.name] = {"stat": key, "record": record_cache.entry_of(record)}
     if fresh != cached:
         record_cache.save(directory, fresh)
+    resolve_links(records)
     return records
+
+
+def records_if_any(directory: Path) -> list[RecordInfo]:
+    """The folder's records; none when the folder is not there yet (a team that has just
+    run `adrgen init` has no records, which is no mistake)."""
+    if directory.exists() and not directory.is_dir():
+        raise AdrgenError(f"{directory}: is not a folder")
+    return scan_records(directory) if directory.is_dir() else []
+
+
+def record_to_dict(record: RecordInfo) -> dict[str, Any]:
+    """The record's fields as plain data (what the record cache keeps of it)."""
+    return asdict(record)

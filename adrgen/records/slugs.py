@@ -18,7 +18,9 @@ RECORD_SUFFIX = ".md"
 
 # Windows refuses these as file names, with or without an extension, in any case
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
-_SAFE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SAFE = re.compile(r"[a-z0-9]++(?:-[a-z0-9]++)*+")
+_UNSAFE = re.compile(r"[^a-z0-9-]++")
+_DASHES = re.compile(r"-{2,}+")
 
 
 def is_reserved_name(name: str) -> bool:
@@ -31,8 +33,8 @@ def record_slug(title: str, max_length: int = 80) -> str:
     """A lower-case ASCII slug for a title: words joined by dashes, cut at a word boundary."""
     slug = slugify(title or "", max_length=max_length, word_boundary=True, separator="-")
     # slugify already keeps [a-z0-9-]; filtering again makes the guarantee local to this file
-    slug = re.sub(r"[^a-z0-9-]+", "-", slug.lower()).strip("-")
-    slug = re.sub(r"-{2,}", "-", slug)
+    slug = _UNSAFE.sub("-", slug.lower()).strip("-")
+    slug = _DASHES.sub("-", slug)
     if not slug:
         return FALLBACK_SLUG
     if is_reserved_name(slug):
@@ -47,7 +49,7 @@ def record_file_name(number: int, title: str) -> str:
     prefix = f"{number:04d}-"
     room = MAX_FILE_NAME_BYTES - len(prefix) - len(RECORD_SUFFIX)
     slug = record_slug(title, max_length=max(1, min(80, room)))
-    assert _SAFE.match(slug), slug
+    assert _SAFE.fullmatch(slug), slug
     name = f"{prefix}{slug}{RECORD_SUFFIX}"
     assert len(name.encode("utf-8")) <= MAX_FILE_NAME_BYTES, name
     return name

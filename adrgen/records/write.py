@@ -29,6 +29,7 @@ FRONT_MATTER_KEYS = (
     "date",
     "deciders",
     "mechanism",
+    "control",
     "outcome",
     "recommended",
     "template",
@@ -38,6 +39,7 @@ FRONT_MATTER_KEYS = (
     "superseded_by",
     "links",
     "fields",
+    "facts",
     "answers",
 )
 # another writer (or a tool without our lock) may take a number between our look and our link

@@ -39,6 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -539,7 +540,7 @@ class _Renderer:
 
         def url(target: str) -> Markup:
             """A relative link from this page to another generated page or file."""
-            return Markup(relative_link(target, here))
+            return Markup(quote(relative_link(target, here)))  # `#` in a name is no anchor
 
         def mechanism_link(mechanism_id: str) -> Markup:
             m = self.catalog.mechanism(mechanism_id)
@@ -579,9 +580,10 @@ class _Renderer:
 def _status_badge(record: RecordPage) -> Markup:
     if not record.status:
         return Markup("")
-    return Markup(
-        f"**{text(record.status)}**{{ .adrgen-status .adrgen-status-{css_class(record.status)} }}"
-    )
+    # a word of its own (on hold, reverted) also takes the colour of the status it behaves as
+    classes = dict.fromkeys([record.status, record.info.lifecycle or record.status])
+    shown = " ".join(f".adrgen-status-{css_class(word)}" for word in classes)
+    return Markup(f"**{text(record.status)}**{{ .adrgen-status {shown} }}")
 
 
 def _pager(page_path: Callable[[int], str], number: int, count: int) -> Markup:

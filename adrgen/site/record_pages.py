@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -240,8 +241,16 @@ def load_sources(
     for directory, name in zip(directories, source_names(directories, names), strict=True):
         if not directory.is_dir():
             raise AdrgenError(f"{directory}: record folder not found")
+        records = scan_records(directory)
+        published = {r.path.name: r for r in records if r.twin_of is None}
+        for twin in records:  # twins share a page: the one the records module picks has it
+            if twin.twin_of is not None:
+                published[twin.twin_of].problems.append(
+                    f"{twin.path}: has the same name as {twin.twin_of}, which is published "
+                    "instead; keep one of them"
+                )
         sources.append(
-            RecordSource(name=name, directory=directory, records=scan_records(directory))
+            RecordSource(name=name, directory=directory, records=list(published.values()))
         )
     return sources
 
@@ -325,7 +334,11 @@ def _resolve_relations(pages: list[RecordPage], index: _RecordIndex) -> None:
     for page in pages:
         for link in page.info.links:
             kind = link.kind if link.kind in INVERSE else "relates"
-            other = index.find(link.target, page.source)
+            # the records module resolved it in the record's own folder; else look further
+            if link.resolved:
+                other = index.by_source[page.source.name].get(link.resolved)
+            else:
+                other = index.find(link.target, page.source)
             if other is None or other is page:
                 add(page, kind, Target(title=link.target))
                 continue
@@ -459,7 +472,7 @@ def _published_target(
         resolved = None
     here = posixpath.dirname(page.path)
     if resolved is not None and resolved in by_file:
-        return relative_link(by_file[resolved].path, here) + suffix
+        return quote(relative_link(by_file[resolved].path, here)) + suffix
     why = None
     if resolved is None or not resolved.exists():
         why = "no such file"
@@ -474,4 +487,4 @@ def _published_target(
         return None
     site_path = posixpath.join(DECISIONS, page.source.name, resolved.relative_to(folder).as_posix())
     assets[site_path] = resolved
-    return relative_link(site_path, here) + suffix
+    return quote(relative_link(site_path, here)) + suffix

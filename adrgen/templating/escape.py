@@ -11,9 +11,11 @@ one of them does not (`=`, `?`, `~`); and HTML's `<`, `>` always become `&lt;`, 
 Two targets, one rule each:
 
 - **A record file** (read raw on GitHub and rendered on the site): `inline(text)` for one line
-  (titles, names, list items: newlines collapse to spaces), `block(text)` for several (the
-  context, a justification: lines and blank lines stay, each line neutralised so it cannot
-  open a block of its own).
+  (titles, names, list items: newlines collapse to spaces), `block(text)` for several: lines
+  and blank lines stay, each line neutralised so it cannot open a block of its own. The
+  team's own prose (the context, a justification) goes through `prose_block`, which is
+  `block` that keeps inline markdown: code spans, emphasis, and links to http, https or
+  relative addresses. Nothing else: no raw HTML, image, heading, fence or attribute list.
 - **A generated site page** (Python-Markdown only, rendered under adrgen.site.safe_markdown):
   a value goes in through `inline` too (the `text` filter of the site templates); catalog
   prose meant as markdown through `prose`; the rest below are for the places a page puts
@@ -22,9 +24,11 @@ Two targets, one rule each:
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 import re
+from collections.abc import Callable
 
 from markupsafe import Markup
 
@@ -43,19 +47,21 @@ _ORDERED = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)")
 
 
 def _escape_characters(text: str) -> str:
-    text = _SPECIAL.sub(r"\\\1", text)
+    # `&` first: a `#` escaped inside `&#60;` would still make the character reference
     text = _ENTITY_START.sub("&amp;", text)
+    text = _SPECIAL.sub(r"\\\1", text)
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
-_BULLET = re.compile(r"^([-+]|\\\*)([ \t]+|$)")
+_BULLET = re.compile(r"^([-+*]|\\\*)([ \t]+|$)")
 
 
 def _neutralise_line_start(line: str, *, keep_lists: bool = False) -> str:
     """Keep a line from opening a block: heading, fence, rule, admonition, quote, list.
 
-    With `keep_lists`, a line that starts a list item stays one (lists cannot leave the
-    section they are in), and the item's own text is neutralised in turn.
+    With `keep_lists`, a line that starts a bulleted list item stays one (lists cannot
+    leave the section they are in), and the item's own text is neutralised in turn. An
+    ordered list's number is always kept as written: a list would renumber it.
     """
     stripped = line.lstrip(" ")
     indent = line[: len(line) - len(stripped)]
@@ -65,13 +71,15 @@ def _neutralise_line_start(line: str, *, keep_lists: bool = False) -> str:
         first = "&#61;" if stripped[0] == "=" else "\\-"
         return indent + first + stripped[1:]
     if _RULE.match(stripped.replace("\\", "")):
-        return line  # `*` and `_` are escaped already; a `-` rule was handled above
+        if stripped.startswith("\\"):
+            return line  # its `*` or `_` are escaped already; a `-` rule was handled above
+        return indent + "\\" + stripped  # prose keeps emphasis marks: escape the first
     bullet = _BULLET.match(stripped)
     ordered = _ORDERED.match(stripped)
     if bullet or ordered:
         marker = bullet.group(0) if bullet else ordered.group(0)
         rest = stripped[len(marker) :]
-        if keep_lists:
+        if keep_lists and bullet:
             marker = marker.replace("\\*", "*")
             return indent + marker + _neutralise_line_start(rest, keep_lists=True)
         if bullet:
@@ -91,6 +99,94 @@ def _neutralise_line_start(line: str, *, keep_lists: bool = False) -> str:
     return line
 
 
+# --- the team's prose: inline markdown kept -------------------------------------------
+
+# what changes meaning in prose apart from code spans, links and emphasis, which are kept
+_PROSE_SPECIAL = re.compile(r"([\\`*_{}\[\]#|])")
+# emphasis as people write it: `*a*`, `**a b**`, `_a_`, `__a__`, on one line, no marks inside
+_EMPHASIS = re.compile(
+    r"(?<![*_\w])(\*\*|__|\*|_)(?=[^\s*_])([^*_\n]{1,500}?)(?<=[^\s*_])\1(?![*_\w])"
+)
+_BACKTICKS = re.compile(r"`+")
+# `[text](address)` with no brackets in the text and no spaces, brackets or quotes in the address
+_LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\(([^()\s<>\"']{1,2000})\)")
+_SAFE_ADDRESS = re.compile(r"^(?:https?://[^/]|[^:/]*(?:/|$)|#)", re.IGNORECASE)
+
+
+def _code_spans(text: str) -> list[tuple[bool, str]]:
+    """`text` cut into (is code span, piece): a run of n backticks opens a span that the next
+    run of exactly n closes, as CommonMark reads them. Linear: runs are looked up by length."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    pieces: list[tuple[bool, str]] = []
+    position = index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        after = bisect.bisect_right(same, index)
+        if after == len(same):
+            index += 1  # no closing run: these backticks are text
+            continue
+        closing = same[after]
+        pieces.append((False, text[position:start]))
+        pieces.append((True, text[start : runs[closing][1]]))
+        position = runs[closing][1]
+        index = closing + 1
+    pieces.append((False, text[position:]))
+    return [(code, piece) for code, piece in pieces if piece]
+
+
+def _escape_prose_text(text: str) -> str:
+    out = []
+    position = 0
+    for match in _LINK.finditer(text):
+        label, address = match.group(1), match.group(2)
+        if not _SAFE_ADDRESS.match(address):
+            continue  # its brackets are escaped with the rest: the link shows as text
+        before = _escape_prose_characters(text[position : match.start()])
+        if before.endswith("!"):
+            before = before[:-1] + "\\!"  # a link, never an image
+        out.append(before)
+        out.append(f"[{_escape_prose_characters(label)}]({address})")
+        position = match.end()
+    out.append(_escape_prose_characters(text[position:]))
+    return "".join(out)
+
+
+def _escape_prose_characters(text: str) -> str:
+    """Escaped, but for emphasis that opens and closes where markdown readers agree it does;
+    any other `*` or `_` is escaped (Python-Markdown drops text around unbalanced ones)."""
+    out = []
+    position = 0
+    for match in _EMPHASIS.finditer(text):
+        mark, inner = match.group(1), match.group(2)
+        out.append(_escape_plain_prose(text[position : match.start()]))
+        out.append(f"{mark}{_escape_plain_prose(inner)}{mark}")
+        position = match.end()
+    out.append(_escape_plain_prose(text[position:]))
+    return "".join(out)
+
+
+def _escape_plain_prose(text: str) -> str:
+    text = _ENTITY_START.sub("&amp;", text)
+    text = _PROSE_SPECIAL.sub(r"\\\1", text)
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_prose(line: str) -> str:
+    return "".join(
+        piece if code else _escape_prose_text(piece) for code, piece in _code_spans(line)
+    )
+
+
+def prose_block(text: object) -> str:
+    """The team's prose as markdown lines: `block`, but code spans, emphasis and safe links
+    are kept as the team wrote them."""
+    return _lines(text, _escape_prose)
+
+
 def inline(text: object) -> str:
     """One line of markdown that shows `text` as written (whitespace collapsed)."""
     if text is None:
@@ -101,18 +197,23 @@ def inline(text: object) -> str:
 
 def block(text: object) -> str:
     """Markdown lines that show `text` as written, line by line; never a block of their own."""
+    return _lines(text, _escape_characters)
+
+
+def _lines(text: object, escape: Callable[[str], str]) -> str:
     if text is None:
         return ""
     value = clean_text(str(text)).replace("\t", "    ")
-    lines = [
-        _neutralise_line_start(_escape_characters(line.rstrip()), keep_lists=True)
-        for line in value.split("\n")
-    ]
-    # more than one blank line in a row means nothing in markdown; keep the text compact
     out: list[str] = []
-    for line in lines:
-        if not line.strip() and out and not out[-1].strip():
-            continue
+    for raw in value.split("\n"):
+        line = _neutralise_line_start(escape(raw.rstrip()), keep_lists=True)
+        after_a_break = not out or not out[-1].strip()
+        if not line.strip() and out and after_a_break:
+            continue  # more than one blank line in a row means nothing in markdown
+        if after_a_break and line.startswith("    "):
+            # four spaces after a blank line open a code block, which would show the
+            # escapes themselves: the line becomes a paragraph of its own instead
+            line = line.lstrip(" ")
         out.append(line)
     return "\n".join(out).strip("\n")
 

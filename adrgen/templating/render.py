@@ -75,6 +75,17 @@ def clause(text: object) -> str:
     return value
 
 
+def and_join(items: Sequence[object]) -> str:
+    """['a', 'b', 'c'] -> 'a, b and c'."""
+    words = [str(item) for item in items]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
+def blockquote(text: object) -> str:
+    """Markdown lines as a block quote: every line (blank ones too) starts with `>`."""
+    return "\n".join(f"> {line}".rstrip() for line in str(text).split("\n"))
+
+
 def _bytecode_cache(environment: RecordEnvironment) -> BytecodeCache | None:
     """Compiled templates kept like .pyc files: compiling the MADR template costs more than
     the rest of `adrgen new`. The sandbox's own code changes the generated code."""
@@ -95,6 +106,8 @@ def make_environment(folders: Sequence[Path], limits: RenderLimits) -> RecordEnv
     environment.filters["md_inline"] = mdescape.inline
     environment.filters["md_block"] = mdescape.block
     environment.filters["clause"] = clause
+    environment.filters["blockquote"] = blockquote
+    environment.filters["and_join"] = and_join
     return environment
 
 

@@ -232,8 +232,8 @@ def test_10_yaml_1_1_surprises_are_read_as_written(team: Team) -> None:
     front = path.read_text(encoding="utf-8").split("\n---\n")[0]
     assert "overlay: 'no'" in front or 'overlay: "no"' in front  # quoted: stays a string
     meta, _ = parse_text(front.removeprefix("---\n"))
-    assert meta["answers"]["facts"]["same_host"] is True
-    assert meta["answers"]["facts"]["same_runtime"] is False
+    assert meta["facts"]["same_host"] is True
+    assert meta["facts"]["same_runtime"] is False
     assert 'title: "NO"' in front or "title: 'NO'" in front
 
 
@@ -411,7 +411,8 @@ def test_12_broken_records_are_reported_and_list_and_lint_go_on(broken_folder: T
 
     as_json = json.loads(team.adrgen("list", "--format", "json").stdout)
     assert [r["number"] for r in as_json] == list(range(1, 12))
-    lint = team.adrgen("lint")
+    # 0001 and 0011 come from the same answers, so they share a title: not this test's point
+    lint = team.adrgen("lint", "--ignore", "duplicate-title")
     assert lint.code == 1, lint
     for name, says in BROKEN.items():
         assert re.search(f"{re.escape(name)}: \\[unreadable\\] .*{says}", lint.stdout), name
