@@ -8,7 +8,9 @@ Each argument is LABEL=COMMAND; a command may start with VAR=value words, set in
 environment. One run of each goes first and is not counted (it warms caches and leaves a
 site folder, so every counted run is a rebuild). On a shared machine the speed drifts
 within minutes: a run compared with the run of the other command just before it is
-steadier than two medians. The load average (`uptime`) is printed before and after.
+steadier than two medians. The load average (`uptime`) is printed before and after, and
+beside the wall time of each run the CPU time it used (user and system, its child
+processes included), which other people's work on the machine disturbs less.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shlex
 import statistics
 import subprocess
@@ -41,7 +44,9 @@ class Command:
             raise SystemExit(f"expected LABEL=COMMAND, got {text!r}")
         return cls(label, env, words)
 
-    def run(self) -> float:
+    def run(self) -> tuple[float, float]:
+        """Wall seconds and CPU seconds of one run."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(
             self.args,
@@ -50,7 +55,10 @@ class Command:
             stderr=subprocess.DEVNULL,
             check=True,
         )
-        return time.perf_counter() - started
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        return wall, cpu
 
 
 def load() -> str:
@@ -69,23 +77,26 @@ def main() -> None:
     print(f"load before: {before}", flush=True)
     a.run()
     b.run()
-    pairs = []
+    pairs, cpu_pairs = [], []
     for number in range(1, args.pairs + 1):
-        seconds_a = a.run()
-        seconds_b = b.run()
+        seconds_a, cpu_a = a.run()
+        seconds_b, cpu_b = b.run()
         pairs.append((seconds_a, seconds_b))
+        cpu_pairs.append((cpu_a, cpu_b))
         print(
-            f"  pair {number}: {a.label} {seconds_a:.2f} s, {b.label} {seconds_b:.2f} s, "
-            f"ratio {seconds_a / seconds_b:.3f}",
+            f"  pair {number}: {a.label} {seconds_a:.2f} s (CPU {cpu_a:.2f} s), "
+            f"{b.label} {seconds_b:.2f} s (CPU {cpu_b:.2f} s), ratio {seconds_a / seconds_b:.3f}",
             flush=True,
         )
     after = load()
     ratio = statistics.median(sa / sb for sa, sb in pairs)
+    cpu_ratio = statistics.median(ca / cb for ca, cb in cpu_pairs)
     print(f"load after: {after}")
     print(
         f"median {a.label} {statistics.median(p[0] for p in pairs):.2f} s, "
         f"{b.label} {statistics.median(p[1] for p in pairs):.2f} s; "
-        f"median ratio {a.label}/{b.label} {ratio:.3f}: {a.label} saves {1 - ratio:.1%}"
+        f"median ratio {a.label}/{b.label} {ratio:.3f}: {a.label} saves {1 - ratio:.1%} "
+        f"(CPU time: ratio {cpu_ratio:.3f}, saves {1 - cpu_ratio:.1%})"
     )
     if args.json:
         with open(args.json, "a", encoding="utf-8") as out:
@@ -93,7 +104,9 @@ def main() -> None:
                 "a": args.a,
                 "b": args.b,
                 "pairs": pairs,
+                "cpu_pairs": cpu_pairs,
                 "median_ratio": ratio,
+                "median_cpu_ratio": cpu_ratio,
                 "load_before": before,
                 "load_after": after,
             }
