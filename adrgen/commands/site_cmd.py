@@ -18,7 +18,9 @@ from adrgen.terminal import echo
 DEFAULT_CONFIGS = tuple(Path(name) for name in SITE_CONFIGS)
 
 
-def find_site_config(config: Path | None, cwd: Path | None = None) -> Path:
+def find_site_config(
+    config: Path | None, cwd: Path | None = None, required: bool = True
+) -> Path | None:
     cwd = cwd or Path.cwd()
     if config is not None:
         if not config.is_file():
@@ -27,6 +29,8 @@ def find_site_config(config: Path | None, cwd: Path | None = None) -> Path:
     for candidate in DEFAULT_CONFIGS:
         if (cwd / candidate).is_file():
             return cwd / candidate
+    if not required:
+        return None
     raise AdrgenError(
         "no mkdocs.yml here or in site/: pass --mkdocs-file FILE, or run `adrgen init` to "
         "make one (see `adrgen site build --help`)"
@@ -91,6 +95,12 @@ def site() -> None:
 @records_option
 @click.option("--strict", is_flag=True, help="Fail when mkdocs reports a warning.")
 @click.option("--verbose", "-v", is_flag=True, help="Show mkdocs' debug messages.")
+@click.option(
+    "--no-speedups",
+    is_flag=True,
+    help="Build the plain way (the same pages, more slowly), as the plugin option "
+    "`speedups: false` does.",
+)
 def build(
     config_file: Path | None,
     old_config_file: Path | None,
@@ -98,11 +108,13 @@ def build(
     records: tuple[Path, ...],
     strict: bool,
     verbose: bool,
+    no_speedups: bool,
 ) -> None:
     """Build the site: catalog pages, the decision log and one page per record.
 
-    A site folder that holds the last build is written over: files this build does not
-    make are removed, and unchanged files keep their time.
+    The site is written into a new folder beside the site folder, which takes the site
+    folder's place in one step when the build is done: a build that fails or is killed
+    leaves the last site as it was (`--dirty` builds write in place, as mkdocs does).
 
     \b
     Example:
@@ -111,8 +123,14 @@ def build(
     """
     from adrgen.site.build import build_with_mkdocs
 
-    config = find_site_config(config_file or old_config_file)
-    site_dir = build_with_mkdocs(config, out, strict, verbose, records)
+    site_dir = build_with_mkdocs(
+        find_site_config(config_file or old_config_file),
+        out,
+        strict,
+        verbose,
+        records,
+        speedups=not no_speedups,
+    )
     echo(f"site written to {site_dir}; open {site_dir / 'index.html'}", one_line=True)
 
 
@@ -148,3 +166,47 @@ def serve(
     from adrgen.site.build import serve_with_mkdocs
 
     serve_with_mkdocs(find_site_config(config_file or old_config_file), dev_addr, dirty, records)
+
+
+@site.command()
+@click.argument("out", metavar="DIR", type=click.Path(path_type=Path))
+@config_file_option
+@records_option
+@click.option(
+    "--nav-prefix",
+    default="",
+    metavar="PATH/",
+    help="Put this before every path of nav.yml: where DIR is inside the site's docs folder.",
+)
+def export(
+    out: Path,
+    config_file: Path | None,
+    old_config_file: Path | None,
+    records: tuple[Path, ...],
+    nav_prefix: str,
+) -> None:
+    """Write the site's pages to DIR as markdown, for any generator of mkdocs-style docs.
+
+    DIR gets the catalog and decision pages, the files records link to, the stylesheet
+    and nav.yml: the navigation to paste under mkdocs' `nav:`, with the markdown
+    extensions the pages need in its comments. No adrgen plugin is needed to publish
+    them: record text is made safe in the markdown itself. DIR must be new, empty, or
+    an earlier export, which is replaced whole.
+
+    \b
+    Example:
+      adrgen site export docs/ --mkdocs-file mkdocs.yml
+      adrgen site export docs/adr/ --records decisions --nav-prefix adr/
+    """
+    from adrgen.site.build import export_with_config
+
+    if nav_prefix and not nav_prefix.endswith("/"):
+        nav_prefix += "/"
+    count = export_with_config(
+        find_site_config(config_file or old_config_file, required=False), out, records, nav_prefix
+    )
+    echo(
+        f"{count} pages written to {out}; paste {out / 'nav.yml'} under `nav:` in mkdocs.yml "
+        "(its comments list the markdown extensions the pages need)",
+        one_line=True,
+    )

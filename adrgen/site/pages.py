@@ -96,6 +96,9 @@ class SiteOptions:
     directory_urls: bool = True  # as mkdocs' use_directory_urls: for links inside diagrams
     today: Date | None = None  # the day proposals are aged from (default: today)
     attachment_types: tuple[str, ...] = ()  # published beside records though they can run script
+    # the catalog's radar, drawn by the plugin's fence (an export has no plugin: the table
+    # under it says the same in words)
+    radar: bool = True
 
 
 @dataclass
@@ -326,7 +329,11 @@ class _SitePages:
             meta=catalog.meta,
             rings=rings,
             numbered=[(index, m) for index, m in enumerate(ordered, start=1)],
-            radar=Markup(f"``` {RADAR_FENCE}\n{radar_source(blips)}\n```"),
+            radar=(
+                Markup(f"``` {RADAR_FENCE}\n{radar_source(blips)}\n```")
+                if self.options.radar
+                else None
+            ),
             record_counts={k: len(v) for k, v in self.by_mechanism.items()},
             accepted_counts=accepted,
         )
