@@ -15,21 +15,29 @@ from adrgen.terminal import print_json, print_table  # noqa: F401 (printers)
 F = Callable[..., Any]
 
 
-def config_option(f: F) -> F:
+def file_option(name: str, dest: str, help: str, **extra: Any) -> Callable[[F], F]:
+    """An option naming a file (a folder is refused), passed on as a Path."""
     return click.option(
-        "--config",
-        "config_path",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Team config file (default: the nearest .adrgen.yaml above the working directory).",
-    )(f)
+        name, dest, type=click.Path(path_type=Path, dir_okay=False), help=help, **extra
+    )
+
+
+config_option = file_option(
+    "--config",
+    "config_path",
+    help="Team config file (default: the nearest .adrgen.yaml above the working directory).",
+)
+
+
+def answers_option(help: str, required: bool = False) -> Callable[[F], F]:
+    return file_option("--answers", "answers_path", help=help, required=required)
 
 
 def catalog_option(f: F) -> F:
     """`--catalog DIR` and `--overlay FILE`: the catalog a command sees."""
-    f = click.option(
+    f = file_option(
         "--overlay",
         "overlay_path",
-        type=click.Path(path_type=Path, dir_okay=False),
         help="Catalog overlay to apply instead of the configured one; unlike the config's, "
         "it may be outside the team folder.",
     )(f)

@@ -12,6 +12,7 @@ from adrgen.commands.common import (
     catalog_option,
     config_option,
     dir_option,
+    file_option,
     format_option,
     print_json,
     workspace,
@@ -69,10 +70,9 @@ Examples:
     metavar="CODES",
     help="Leave these checks out (comma-separated); adds to the config's ignore.",
 )
-@click.option(
+@file_option(
     "--baseline",
     "baseline_path",
-    type=click.Path(path_type=Path, dir_okay=False),
     help="A file of known problems: when it does not exist, today's problems are saved "
     "there; when it does, only problems it does not know are reported.",
 )

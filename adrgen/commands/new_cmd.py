@@ -10,6 +10,7 @@ import click
 from adrgen.commands.common import (
     Choice,
     allow_conflicts_option,
+    answers_option,
     catalog_option,
     config_option,
     dir_option,
@@ -29,11 +30,8 @@ NO_TERMINAL = (
 
 
 @click.command()
-@click.option(
-    "--answers",
-    "answers_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Answers file (YAML or JSON): pre-fills the interview, or is everything with --no-input.",
+@answers_option(
+    "Answers file (YAML or JSON): pre-fills the interview, or is everything with --no-input."
 )
 @click.option(
     "--no-input",

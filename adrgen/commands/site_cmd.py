@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from adrgen.commands.common import file_option
 from adrgen.config import SITE_CONFIGS
 from adrgen.errors import AdrgenError
 from adrgen.terminal import echo
@@ -50,18 +51,17 @@ def _deprecated_config(
 
 def config_file_option(f):
     """`--mkdocs-file`, and the older `--config` it replaces (one note when used)."""
-    f = click.option(
+    f = file_option(
         "--config",
         "old_config_file",
-        type=click.Path(path_type=Path, dir_okay=False),
+        help="Deprecated: --mkdocs-file.",
         hidden=True,
         callback=_deprecated_config,
         expose_value=True,
     )(f)
-    return click.option(
+    return file_option(
         "--mkdocs-file",
         "config_file",
-        type=click.Path(path_type=Path, dir_okay=False),
         help="The site's mkdocs.yml (default: ./mkdocs.yml, then ./site/mkdocs.yml).",
     )(f)
 
