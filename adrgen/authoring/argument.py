@@ -194,8 +194,12 @@ def what_it_is(
     """True statements about `mechanism` on each attribute `pattern` looks at: 'it ...'."""
     said: list[str] = []
     if pattern.scope is not None:
-        fits = mechanism.scope in pattern.scope
-        said.append((_SCOPE_IS if fits else _SCOPE_ONLY)[mechanism.scope])
+        if mechanism.scope in pattern.scope:
+            said.append(_SCOPE_IS[mechanism.scope])
+        elif mechanism.scope is Scope.same_host and Scope.in_process in pattern.scope:
+            said.append("it puts a wire between separate processes")  # where one runtime would do
+        else:
+            said.append(_SCOPE_ONLY[mechanism.scope])
     if pattern.isolation is not None:
         copies = mechanism.isolation is Isolation.process
         if copies and Isolation.process not in pattern.isolation:
@@ -651,7 +655,9 @@ def build_argument(
             o.id: Obligation(o.id, o.topic, o.text)
             for owner in owners
             for o in catalog.meta.obligations
-            if o.mechanism.matches(owner, facts) and any_matches(o.when, facts)
+            if o.mechanism.matches(owner, facts)
+            and any_matches(o.when, facts)
+            and o.id not in _settled(owner, facts)
         }.values()
     )
     drivers = [
@@ -666,6 +672,12 @@ def build_argument(
         if name in asked and name in words.says
     ]
     return Argument(drivers, reasons, options, ruled_out, contradictions, obligations)
+
+
+def _settled(mechanism: Mechanism, facts: Facts) -> set[str]:
+    """The obligations the mechanism's pros that matter here take off the team (a pipe's
+    kernel buffer is its back-pressure)."""
+    return {p.settles for p in mechanism.pros if p.settles and p.matters(facts)}
 
 
 def _choice_label(question: FactQuestion, value: Any) -> str:
