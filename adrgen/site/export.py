@@ -22,7 +22,7 @@ from adrgen.errors import AdrgenError
 from adrgen.files.safe_yaml import dump
 from adrgen.files.staged_folder import CannotStage, StagedFolder
 from adrgen.site.inert_markdown import MERMAID, PAGE_EXTENSIONS, inert_page
-from adrgen.site.pages import STYLESHEET, Site
+from adrgen.site.pages import MERMAID_SCRIPT, STYLESHEET, Site, mermaid_script
 
 NAV_FILE = "nav.yml"
 # beside the pages; a generator leaves a file whose name starts with a dot alone
@@ -67,6 +67,7 @@ def _write(site: Site, folder: Path, nav_prefix: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
     _write_text(folder / STYLESHEET, site.stylesheet)
+    shutil.copyfile(mermaid_script(), folder / MERMAID_SCRIPT)
     _write_text(folder / NAV_FILE, nav_snippet(site, nav_prefix))
     _write_text(folder / MARKER, "written by `adrgen site export`; replaced by the next one\n")
 
@@ -104,6 +105,8 @@ def nav_snippet(site: Site, prefix: str = "") -> str:
 #           format: !!python/name:pymdownx.superfences.fence_code_format
 # extra_css:
 #   - {prefix}{STYLESHEET}
+# extra_javascript:   # diagrams drawn from the site itself, not fetched from unpkg.com
+#   - {prefix}{MERMAID_SCRIPT}
 #
 # Record pages are reached from the decision log, not the navigation; to keep mkdocs from
 # listing thousands of them as "not included in the nav":

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mkdocs.config import base
@@ -37,7 +37,15 @@ from adrgen.errors import AdrgenError
 from adrgen.files.staged_folder import CannotStage, StagedFolder
 from adrgen.site import speedups
 from adrgen.site.inert_markdown import MERMAID, PAGE_EXTENSIONS
-from adrgen.site.pages import SCRIPT, STYLESHEET, Site, SiteOptions, build_site
+from adrgen.site.pages import (
+    MERMAID_SCRIPT,
+    SCRIPT,
+    STYLESHEET,
+    Site,
+    SiteOptions,
+    build_site,
+    mermaid_script,
+)
 from adrgen.site.radar import FENCE as RADAR_FENCE
 from adrgen.site.radar import radar_fence
 from adrgen.site.safe_markdown import SafeMarkdown, check_extensions
@@ -89,6 +97,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
 
     full_build: bool = False  # `build` or `gh-deploy`, not --dirty
     record_template: str | None = None  # the theme template of record pages, if not main.html
+    ships_mermaid = False  # the site has no mermaid of its own: adrgen publishes one
 
     # a full build writes the site into a new folder beside the site folder, which takes the
     # site folder's place when every plugin has written its files (adrgen.files.staged_folder)
@@ -164,6 +173,13 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             config.extra_css.append(STYLESHEET)
         if SCRIPT not in config.extra_javascript:
             config.extra_javascript.append(SCRIPT)
+        # a site that brings its own mermaid keeps it
+        self.ships_mermaid = not any(
+            PurePosixPath(str(script)).name.startswith("mermaid")
+            for script in config.extra_javascript
+        )
+        if self.ships_mermaid:
+            config.extra_javascript.append(MERMAID_SCRIPT)
         self.record_template = None
         self.shared = None
         if config.theme.name == "material" and self._speedups_usable():
@@ -302,6 +318,8 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             files.append(File.generated(config, STYLESHEET, content=site.stylesheet))
         if files.get_file_from_path(SCRIPT) is None:
             files.append(File.generated(config, SCRIPT, content=site.script))
+        if self.ships_mermaid and files.get_file_from_path(MERMAID_SCRIPT) is None:
+            files.append(File.generated(config, MERMAID_SCRIPT, abs_src_path=str(mermaid_script())))
         self.generated_pages = set(site.pages)
         self.safe_pages = self.generated_pages - site.raw_html_pages
         self.record_pages = site.record_pages
