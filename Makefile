@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= build/example
 
-.PHONY: run test install install-test browser lint bench clean examples
+.PHONY: run test test-oldest install install-test browser lint bench clean examples
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ run: install
 	rm -rf $(OUT)/decisions && mkdir -p $(OUT)/decisions && cp examples/decisions/*.md $(OUT)/decisions/
 	$(BIN)/adrgen new --answers examples/answers/editor-plugin-host.yaml --no-input --dir $(OUT)/decisions
 	$(BIN)/adrgen list --dir $(OUT)/decisions
-	$(BIN)/adrgen site build --config site/mkdocs.yml --records $(OUT)/decisions --out $(OUT)/site
+	$(BIN)/adrgen site build --mkdocs-file site/mkdocs.yml --records $(OUT)/decisions --out $(OUT)/site
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -40,6 +40,19 @@ lint: install-test
 
 test: install-test browser lint
 	$(BIN)/python -m pytest -q
+
+# The site's tests against the oldest mkdocs and mkdocs-material pyproject.toml allows (its
+# `>=` bounds, pinned), in a venv of their own; `make test` runs them against the newest.
+OLDEST_VENV ?= .venv-oldest
+OLDEST_PINS = $(shell $(PYTHON) -c "import re, tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; print(' '.join(re.sub(r'>=([^,]+).*', r'==\1', d) for d in deps if re.match(r'mkdocs(-material)?>=', d)))")
+SITE_TESTS = tests/test_site*.py tests/test_sitepages.py tests/hardening/test_*site*.py
+
+test-oldest: browser
+	$(PYTHON) -m venv $(OLDEST_VENV)
+	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST_VENV)/bin/python -m pip install --quiet -e '.[test]' $(OLDEST_PINS)
+	$(OLDEST_VENV)/bin/python -m pip list 2>/dev/null | grep -i '^mkdocs'
+	$(OLDEST_VENV)/bin/python -m pytest -q -p no:cacheprovider $(SITE_TESTS)
 
 # the committed example records, made again after a template or the catalog changes on purpose
 # (tests/test_new.py fails while they differ from what adrgen writes)
@@ -57,4 +70,4 @@ bench: install-test
 	$(BIN)/python tests/benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) build dist site/public .pytest_cache
+	rm -rf $(VENV) $(OLDEST_VENV) build dist site/public .pytest_cache

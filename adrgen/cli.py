@@ -50,15 +50,23 @@ SUMMARIES: dict[str, str] = {
 }
 
 
+def show_error(error: AdrgenError) -> None:
+    """The error's lines on stderr, each one line whatever the files it quotes hold."""
+    from adrgen.terminal import echo_lines
+
+    echo_lines(error.lines(), err=True)
+
+
 class UserError(click.ClickException):
     """An AdrgenError on its way out through click: one line (per problem), its exit code."""
 
     def __init__(self, error: AdrgenError):
         super().__init__(error.message)
         self.exit_code = int(error.exit_code)
+        self.error = error
 
     def show(self, file: object = None) -> None:
-        click.echo(self.message, err=True)
+        show_error(self.error)
 
 
 class LazyGroup(click.Group):
@@ -127,13 +135,20 @@ def main(argv: list[str] | None = None) -> None:
         code = cli.main(args=argv, prog_name="adrgen", standalone_mode=False)
         sys.stdout.flush()
     except AdrgenError as exc:
-        click.echo(exc.message, err=True)
+        show_error(exc)
         code = exc.exit_code
     except click.exceptions.Abort:
         click.echo("interrupted: nothing was written", err=True)
         code = ExitCode.INTERRUPTED
     except click.ClickException as exc:
-        exc.show()
+        # click's own messages quote the command line, which may hold a file's name
+        import io
+
+        from adrgen.terminal import echo
+
+        message = io.StringIO()
+        exc.show(file=message)
+        echo(message.getvalue(), err=True, nl=False)
         code = exc.exit_code
     except click.exceptions.Exit as exc:
         code = exc.exit_code

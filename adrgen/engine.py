@@ -479,10 +479,15 @@ def _checklist_answers(catalog: Catalog, facts: Facts) -> list[dict[str, Any]]:
     return rows
 
 
+def _named(name: str, text: str) -> str:
+    """`Name: text`, unless the text already starts by naming it."""
+    return text if text.startswith(name) else f"{name}: {text}"
+
+
 def _tooling_reasons(catalog: Catalog, mechanism: Mechanism, facts: Facts) -> list[Reason]:
     """The garden note's tooling examples that show this mechanism at work for these answers."""
     return [
-        Reason(f"{example.name}: {' '.join(example.text.split())}", [f"tooling:{example.id}"])
+        Reason(_named(example.name, " ".join(example.text.split())), [f"tooling:{example.id}"])
         for example in catalog.meta.tooling_examples
         if mechanism.id in example.mechanisms
         and example.when is not None

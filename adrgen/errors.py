@@ -25,6 +25,10 @@ class AdrgenError(Exception):
         if exit_code is not None:
             self.exit_code = exit_code
 
+    def lines(self) -> list[str]:
+        """What is printed: one line, whatever characters the message holds."""
+        return [self.message]
+
 
 class ValidationProblems(AdrgenError):
     """Several problems found in one input, one line each (file:line: message)."""
@@ -32,6 +36,9 @@ class ValidationProblems(AdrgenError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+    def lines(self) -> list[str]:
+        return list(self.problems)
 
 
 class AnswerProblem(AdrgenError):
@@ -47,6 +54,25 @@ class AnswerProblem(AdrgenError):
         """The same problem as `file:line: key: problem` (`lines` is a yamlsafe.LineMap)."""
         line = lines.line_of(self.key) if lines is not None else None
         return AdrgenError(f"{location(source, line)}: {self.message}", exit_code=self.exit_code)
+
+
+EXCERPT_LENGTH = 60
+
+
+def excerpt(value: object, limit: int = EXCERPT_LENGTH, *, quoted: bool = True) -> str:
+    """A value from a file as an error message may quote it: short, escaped, in quotes
+    unless `quoted` is false.
+
+    A file named by mistake (an overlay that is really `/etc/shadow`) must not be printed
+    back through its error messages, nor put control characters in them.
+    """
+    if isinstance(value, str):
+        escaped = repr(value[:limit])
+        if not quoted:
+            escaped = escaped[1:-1]
+        return escaped + ("…" if len(value) > limit else "")
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class ConflictingAnswers(AnswerProblem):

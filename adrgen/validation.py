@@ -3,6 +3,7 @@ errors turned into `file:line: field: problem` lines."""
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Sequence
@@ -11,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from pydantic_core import ValidationError
 
-from adrgen.errors import did_you_mean, location
+from adrgen.errors import did_you_mean, excerpt, location
 from adrgen.files.safe_yaml import LineMap
 
 
@@ -22,10 +23,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, use_enum_values=False, defer_build=True)
 
 
+# a key from the file is named in a message only when it looks like a name: the lines of a
+# file given by mistake (`user:$6$salt$hash:...`) are not printed back as "unknown keys"
+_NAME_LIKE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,59}")
+NOT_A_NAME = "(a key that is not a name)"
+
+
 def _field(loc: Sequence[Any]) -> str:
     # pydantic adds the union member's type name ("list[...]", "str") to the location; drop it
-    parts = [str(p) for p in loc if not (isinstance(p, str) and ("[" in p or p in _TYPE_NAMES))]
-    return ".".join(parts)
+    parts = [p for p in loc if not (isinstance(p, str) and ("[" in p or p in _TYPE_NAMES))]
+    shown = [str(p) if isinstance(p, int) or _NAME_LIKE.fullmatch(p) else NOT_A_NAME for p in parts]
+    return ".".join(shown)
 
 
 _TYPE_NAMES = {
@@ -91,19 +99,19 @@ def _problem(error: dict[str, Any], keys: list[str] | None = None) -> str:
     if kind in ("enum", "literal_error"):
         expected = _expected(error)
         hint = did_you_mean(value, expected) if isinstance(value, str) else ""
-        return f"{value!r} is not one of {', '.join(expected)}{hint}"
+        return f"{excerpt(value)} is not one of {', '.join(expected)}{hint}"
     if kind == "extra_forbidden":
         return "unknown key" + did_you_mean(error["loc"][-1], keys or [])
     if kind == "missing":
         return "required key is missing"
     if kind == "string_pattern_mismatch":
-        return f"{value!r} is not a valid identifier (lower-case letters, digits and dashes)"
+        return f"{excerpt(value)} is not a valid identifier (lower-case letters, digits and dashes)"
     if kind in ("bool_type", "bool_parsing"):
-        return f"{value!r} is not true or false"
+        return f"{excerpt(value)} is not true or false"
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"{value!r} is not a whole number"
+        return f"{excerpt(value)} is not a whole number"
     if kind in ("string_type",):
-        return f"expected text, got {type(value).__name__} {value!r}"
+        return f"expected text, got {type(value).__name__} {excerpt(value)}"
     if kind in ("string_too_long", "too_long") and isinstance(value, str):
         limit = error.get("ctx", {}).get("max_length")
         return f"{len(value)} characters, over the limit of {limit}"

@@ -28,6 +28,15 @@ def _private_record_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["ADRGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("record-cache"))
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for a module's browser tests (see tests/sitebrowser.py)."""
+    from tests.sitebrowser import chromium
+
+    with chromium() as browser:
+        yield browser
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

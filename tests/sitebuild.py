@@ -93,12 +93,10 @@ def write_config(
     site_dir: Path | None = None,
     docs_dir: Path = SITE_DOCS,
     plugin_extra: str = "",
-    with_mermaid_script: bool = True,
 ) -> Path:
     """An mkdocs.yml like the project's own, publishing `records`."""
     config = folder / "mkdocs.yml"
     record_lines = "\n".join(f"        - {json.dumps(str(r))}" for r in records)
-    scripts = "extra_javascript:\n  - assets/javascripts/mermaid.min.js\n"
     config.write_text(
         f"""site_name: adrgen test site
 docs_dir: {json.dumps(str(docs_dir))}
@@ -107,9 +105,11 @@ theme:
   name: material
   font: false
   palette:
-    - scheme: default
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
       toggle: {{icon: material/brightness-7, name: Switch to dark mode}}
-    - scheme: slate
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
       toggle: {{icon: material/brightness-4, name: Switch to light mode}}
 nav:
   - Home: index.md
@@ -132,7 +132,7 @@ markdown_extensions:
         - name: mermaid
           class: mermaid
           format: !!python/name:pymdownx.superfences.fence_code_format
-{scripts if with_mermaid_script else ""}""",
+""",
         encoding="utf-8",
     )
     return config

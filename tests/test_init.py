@@ -99,7 +99,7 @@ def test_force_replaces(here: Path) -> None:
 
     assert run.exit_code == 0, run.stderr
     assert load_config(here / CONFIG_NAME).team == "theirs"
-    assert sorted(os.listdir(here)) == [CONFIG_NAME]
+    assert sorted(os.listdir(here)) == [CONFIG_NAME, "docs", "mkdocs.yml"]
 
 
 def test_empty_team_name_is_refused(here: Path) -> None:

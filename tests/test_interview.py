@@ -135,13 +135,27 @@ def test_cli_and_local_daemon_lead_to_unix_sockets(ws, asked, capsys):
     result = recommend(answers, ws.catalog)
     assert result.mechanism == "unix-sockets" and not result.override
     shown = capsys.readouterr().out
-    assert "Recommendation: Unix domain sockets (unix-sockets)" in shown
-    assert "stance adopt, outcome ipc" in shown
-    # every reason is shown with its citations, then the best-ranked alternatives
-    for reason in result.reasons:
-        assert f"{reason.text} [{', '.join(reason.cites)}]" in shown
-    assert "Alternatives:\n  - Local gRPC (local-grpc, assess, ranked)" in shown
-    assert "remote-rpc" not in shown.split("Alternatives:")[1].split("Summary")[0]
+    assert "Recommendation: Unix domain sockets (unix-sockets), stance adopt, outcome ipc" in shown
+    # the reasons the record will give, in the answers' words, with their citations
+    from adrgen.authoring.argument import build_argument
+    from adrgen.authoring.context import asked_facts
+
+    argument = build_argument(answers, result, ws.catalog, asked_facts(answers, result, ws.catalog))
+    why = shown.split("Why:\n")[1].split("Weighed:")[0]
+    for reason in argument.reasons:
+        assert f"  - {reason.text} [{', '.join(reason.cites)}]" in why
+    assert "the catalog's rules rank" not in shown and "rank higher" not in why
+    # then the runner-up with why it falls short, and one line for the rest
+    weighed = shown.split("Weighed:\n")[1].split("Also ruled out:")[0]
+    [runner] = [o for o in argument.options if o.role == "runner-up"]
+    assert (
+        weighed
+        == f"  - {runner.name} ({runner.id}, {runner.stance}), the nearest alternative: {runner.fit}\n"
+    )
+    assert ", but it " in runner.fit  # what it lacks for these answers
+    assert "General RPC across machines" in shown.split("Also ruled out:")[1].split("\n")[0]
+    summary = shown.split("Summary")[1]
+    assert "The team will own: framing and versioning; discovery and access control" in summary
 
 
 def test_not_on_one_host_asks_nothing_more_and_leads_to_a_service_contract(ws, asked, capsys):

@@ -467,3 +467,15 @@ def test_a_control_channel_that_moved_is_drift(folder: Path, runner) -> None:
         "not none"
     )
     assert "not unix-sockets" in drift["0003-another-channel.md"]
+
+
+def test_a_misspelt_status_or_mechanism_gets_a_did_you_mean(tmp_path: Path) -> None:
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "0001-a.md").write_text("# 1. A\n\n## Status\n\nAccpted\n")
+    folder = _override_record(tmp_path, "We already generate gRPC clients for all of them.")
+    [record] = folder.glob("*.md")
+    record.write_text(record.read_text().replace("mechanism: local-grpc", "mechanism: local-grcp"))
+    typo = CliRunner().invoke(cli, ["lint", "--dir", str(tmp_path / "plain")])
+    assert "is not a status adrgen knows; did you mean 'accepted'?" in typo.output
+    moved = CliRunner().invoke(cli, ["lint", "--dir", str(folder)])
+    assert "'local-grcp' is no longer in the catalog; did you mean 'local-grpc'?" in moved.output

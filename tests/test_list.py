@@ -193,3 +193,21 @@ def test_a_closed_pipe_is_not_an_error() -> None:
     result = subprocess.run(["sh", "-c", shell], capture_output=True, text=True, cwd=REPO)
     assert result.stdout.startswith("number")
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_a_combined_design_lists_its_control_channel(runner, tmp_path: Path) -> None:
+    from adrgen.cli import cli
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    answers = examples / "answers" / "inference-server-tensors.yaml"
+    folder = tmp_path / "decisions"
+    made = runner.invoke(
+        cli, ["new", "--answers", str(answers), "--no-input", "--dir", str(folder)]
+    )
+    assert made.exit_code == 0, made.output
+    table = runner.invoke(cli, ["list", "--dir", str(folder)])
+    assert "shared-memory + local-grpc" in table.output
+    [row] = json.loads(
+        runner.invoke(cli, ["list", "--dir", str(folder), "--format", "json"]).output
+    )
+    assert (row["mechanism"], row["control"]) == ("shared-memory", "local-grpc")

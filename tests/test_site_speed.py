@@ -1,7 +1,7 @@
 """What keeps the site build fast with thousands of records, checked on small sites.
 
-The timings themselves are measured by `make bench`; these tests check that each shortcut
-publishes exactly what the slow way publishes.
+The timings themselves are measured by `make bench` (and `tests/benchmarks/pairs.py`); these
+tests check that each shortcut publishes exactly what the plain way publishes.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ import pytest
 from sitebuild import adrgen_record, build_in_process, generated_records, write_config
 
 from adrgen.catalog.loading import load_catalog
+from adrgen.cli import cli
 from adrgen.site import pages as sitepages
+from adrgen.site import speedups
 from adrgen.site.pages import SiteOptions, build_site
 from adrgen.site.record_pages import load_sources
+from adrgen.site.speedups import shared_fragments
 from adrgen.vocabulary import Stance
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -25,6 +28,7 @@ PRIMARY_NAV = re.compile(
     r'<div class="md-sidebar md-sidebar--primary".*?(?=<div class="md-sidebar md-sidebar--secondary)',
     re.S,
 )
+TESTED_VERSIONS = speedups.why_not_usable() is None
 
 
 def _primary_nav(page: Path) -> str:
@@ -37,6 +41,28 @@ def _record_pages(site_dir: Path, folder: str) -> list[Path]:
     return sorted((site_dir / "decisions" / folder).glob("0*/index.html"))
 
 
+def _every_file(site_dir: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(site_dir).as_posix(): path.read_bytes()
+        for path in sorted(site_dir.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def fragments_used(monkeypatch) -> list[str]:
+    """The names of the fragments the theme asked for, in order."""
+    used: list[str] = []
+    original = shared_fragments.SharedFragments.__call__
+
+    def counting(self, name, page, *variant, **kwargs):
+        used.append(name)
+        return original(self, name, page, *variant, **kwargs)
+
+    monkeypatch.setattr(shared_fragments.SharedFragments, "__call__", counting)
+    return used
+
+
 @pytest.fixture(scope="module")
 def two_folder_site(tmp_path_factory) -> tuple[Path, list[Path]]:
     work = tmp_path_factory.mktemp("shared-nav")
@@ -47,30 +73,77 @@ def two_folder_site(tmp_path_factory) -> tuple[Path, list[Path]]:
     return work, [team_a, team_b]
 
 
-def test_record_pages_share_the_navigation_the_theme_renders(two_folder_site) -> None:
-    work, folders = two_folder_site
-    shared = build_in_process(write_config(work, folders, site_dir=work / "shared"))
-    # a site whose own templates put back the theme's page: every navigation rendered afresh
-    custom = work / "theme-page"
-    custom.mkdir()
-    (custom / "adrgen-record.html").write_text('{% extends "main.html" %}\n')
-    config = write_config(work, folders, site_dir=work / "fresh")
+def _with_speedups(config: Path, on: bool) -> Path:
+    """The same config, with the plugin's `speedups` option on or off."""
+    text = config.read_text()
     config.write_text(
-        config.read_text().replace("  font: false\n", f'  font: false\n  custom_dir: "{custom}"\n')
+        text.replace("  - adrgen:\n", f"  - adrgen:\n      speedups: {str(on).lower()}\n")
     )
-    fresh = build_in_process(config)
+    return config
 
-    for folder in ("team-a", "team-b"):
-        pages = _record_pages(shared, folder)
-        assert len(pages) == (6 if folder == "team-a" else 4)
-        navs = {_primary_nav(page) for page in pages}
-        assert len(navs) == 1, "record pages of one folder show one navigation"
-        for page in pages:
-            twin = fresh / page.relative_to(shared)
-            assert _primary_nav(page) == _primary_nav(twin)
-            # the whole page, header and settings included, but for white space
-            assert page.read_text().split() == twin.read_text().split(), page
-        assert "Decision log" in navs.pop()
+
+def test_speedups_change_no_byte_of_the_site(tmp_path, monkeypatch, fragments_used) -> None:
+    """Every file of a site built with the speed-ups and without them, byte for byte: record
+    pages in two folders, one of them named in the site's nav."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the sitemap's date
+    team_a, team_b = tmp_path / "team-a", tmp_path / "team-b"
+    generated_records(team_a, 12)
+    generated_records(team_b, 5, start=30)
+    adrgen_record(team_a, 50, 'Quotes " & <angles> in the title', tags=("x",))
+    named = sorted(team_a.glob("0*.md"))[3]
+    sites = {}
+    for on in (True, False):
+        work = tmp_path / f"speedups-{on}"
+        work.mkdir()
+        config = write_config(work, [team_a, team_b], site_dir=work / "public")
+        config.write_text(
+            config.read_text().replace(
+                "plugins:\n", f"  - Pinned: decisions/team-a/{named.name}\nplugins:\n", 1
+            )
+        )
+        fragments_used.clear()
+        sites[on] = _every_file(build_in_process(_with_speedups(config, on)))
+        # with other versions than the tested ones, both builds are the plain one
+        assert bool(fragments_used) == (on and TESTED_VERSIONS)
+    assert sites[True].keys() == sites[False].keys()
+    assert sum(name.endswith(".html") for name in sites[True]) > 40
+    different = [name for name in sites[True] if sites[True][name] != sites[False][name]]
+    assert different == []
+
+
+def test_untested_versions_build_the_plain_way_and_say_so(
+    runner, tmp_path, monkeypatch, fragments_used
+) -> None:
+    records = tmp_path / "records"
+    generated_records(records, 3)
+    config = write_config(tmp_path, [records])
+    from importlib.metadata import version
+
+    monkeypatch.setattr(speedups, "TESTED", {"mkdocs": "0.9.9", "mkdocs-material": "9.0.0"})
+    result = runner.invoke(cli, ["site", "build", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.output.splitlines() if "speed-ups off" in line]
+    assert len(said) == 1, result.output
+    assert said[0].startswith("INFO")
+    installed = version("mkdocs")
+    assert f"mkdocs {installed} is installed and they were tested with mkdocs 0.9.9" in said[0]
+    assert fragments_used == []
+
+
+@pytest.mark.skipif(not TESTED_VERSIONS, reason="the speed-ups run only with the tested versions")
+def test_no_speedups_turns_them_off(runner, tmp_path, fragments_used) -> None:
+    records = tmp_path / "records"
+    generated_records(records, 3)
+    config = write_config(tmp_path, [records])
+    assert runner.invoke(cli, ["site", "build", "--config", str(config)]).exit_code == 0
+    assert fragments_used
+    fragments_used.clear()
+    result = runner.invoke(cli, ["site", "build", "--config", str(config), "--no-speedups"])
+    assert result.exit_code == 0, result.output
+    assert fragments_used == []
+    assert "speed-ups off" not in result.output, "asked for: nothing to say"
+    build_in_process(_with_speedups(config, False))
+    assert fragments_used == []
 
 
 def test_shared_navigation_links_resolve_from_every_record_page(two_folder_site) -> None:
@@ -173,7 +246,6 @@ def test_kept_record_pages_follow_the_catalog_and_the_templates(tmp_path, record
 
 
 def test_theme_templates_are_compiled_once_and_pages_stay_the_same(tmp_path) -> None:
-    import os
 
     records = tmp_path / "records"
     generated_records(records, 3)
@@ -189,100 +261,6 @@ def test_theme_templates_are_compiled_once_and_pages_stay_the_same(tmp_path) -> 
         assert (first / page).read_text() == (second / page).read_text()
     record = next(first.glob("decisions/records/0001-*/index.html"))
     assert record.read_text() == (second / record.relative_to(first)).read_text()
-
-
-# --- record pages converted ahead, on every core ---------------------------------------
-
-
-@pytest.fixture
-def conversions(monkeypatch) -> list[int]:
-    """How many pages each build converted ahead; two workers, as on the CI machine."""
-    from adrgen.site.speedups import convert_ahead as mkdocs_ahead
-
-    counts: list[int] = []
-    original = mkdocs_ahead.convert_ahead
-
-    def counting(*args, **kwargs):
-        counts.append(original(*args, **kwargs))
-        return counts[-1]
-
-    monkeypatch.setattr(mkdocs_ahead, "convert_ahead", counting)
-    monkeypatch.setattr(mkdocs_ahead, "worker_count", lambda: 2)
-    return counts
-
-
-def _html_files(site_dir: Path) -> dict[str, str]:
-    return {
-        str(path.relative_to(site_dir)): path.read_text(encoding="utf-8")
-        for path in sorted(site_dir.rglob("*"))
-        if path.suffix in (".html", ".json")
-    }
-
-
-@pytest.fixture
-def renders(monkeypatch) -> list[str]:
-    """The record pages whose theme page a build took from a worker; two workers."""
-    from adrgen.site.speedups import render_ahead as mkdocs_render_ahead
-
-    taken: list[str] = []
-    original = mkdocs_render_ahead.RenderAhead.output
-
-    def counting(self, page):
-        taken.append(page.file.src_uri)
-        return original(self, page)
-
-    monkeypatch.setattr(mkdocs_render_ahead.RenderAhead, "output", counting)
-    monkeypatch.setattr(mkdocs_render_ahead, "worker_count", lambda: 2)
-    return taken
-
-
-def test_pages_made_ahead_are_the_pages_made_in_turn(
-    tmp_path, conversions, renders, monkeypatch
-) -> None:
-    from adrgen.site.speedups import convert_ahead as mkdocs_ahead
-    from adrgen.site.speedups import render_ahead as mkdocs_render_ahead
-
-    records = tmp_path / "records"
-    generated_records(records, 80)
-    # links between records, to an anchor, and code that must stay as written
-    adrgen_record(
-        records,
-        99,
-        "Links everywhere",
-        body_extra="\nSee [the first](0001-generated-decision-1-about-component-1.md#context"
-        "-and-problem-statement) and `[not](a-link.md)`.\n\n```\n[x](y.md)\n```\n",
-    )
-    ahead = build_in_process(write_config(tmp_path, [records], site_dir=tmp_path / "ahead"))
-    assert conversions == [81 + 5]  # and the pages of its five tags
-    assert len(renders) == 81
-    assert all(uri.startswith("decisions/records/0") for uri in renders)
-
-    monkeypatch.setattr(mkdocs_ahead, "MIN_PAGES", 10_000)
-    monkeypatch.setattr(mkdocs_render_ahead, "MIN_PAGES", 10_000)
-    in_turn = build_in_process(write_config(tmp_path, [records], site_dir=tmp_path / "in-turn"))
-    assert conversions == [86, 0]
-    assert len(renders) == 81
-
-    ahead_pages, in_turn_pages = _html_files(ahead), _html_files(in_turn)
-    assert ahead_pages.keys() == in_turn_pages.keys()
-    assert len(ahead_pages) > 90
-    assert "search/search_index.json" in ahead_pages
-    for name, html in ahead_pages.items():
-        assert html == in_turn_pages[name], name
-
-
-def test_warnings_of_pages_converted_ahead_fail_a_strict_build(tmp_path, conversions) -> None:
-    from adrgen.errors import AdrgenError
-
-    records = tmp_path / "records"
-    generated_records(records, 70)
-    adrgen_record(records, 99, "Absolute link", body_extra="\nSee [the wiki](/wiki/ipc).\n")
-    config = write_config(tmp_path, [records])
-    config.write_text(config.read_text() + "validation:\n  links:\n    absolute_links: warn\n")
-    with pytest.raises(AdrgenError) as failure:
-        build_in_process(config, strict=True)
-    assert conversions == [71 + 5]
-    assert failure.value.exit_code == 1
 
 
 # --- adrgen's own site templates, outside the sandbox ----------------------------------
@@ -306,134 +284,3 @@ def test_own_templates_outside_the_sandbox_make_the_same_pages(tmp_path) -> None
     )
     assert len(own.pages) > 40
     assert own.pages == sandboxed.pages
-
-
-def test_a_process_running_threads_converts_in_turn(tmp_path, conversions, renders) -> None:
-    """A server runs threads; forking it is not safe, so its pages are converted in turn."""
-    import threading
-
-    records = tmp_path / "records"
-    generated_records(records, 70)
-    release = threading.Event()
-    waiting = threading.Thread(target=release.wait)
-    waiting.start()
-    try:
-        site_dir = build_in_process(write_config(tmp_path, [records]))
-    finally:
-        release.set()
-        waiting.join()
-    assert conversions == [0]
-    assert renders == []
-    assert len(_record_pages(site_dir, "records")) == 70
-
-
-# --- record pages rendered ahead: only where the build's own order cannot matter --------
-
-# a hook whose page event counts the pages built so far and marks each page with its count
-# (in its description or its content): it must see the pages in the build's own order
-COUNTING_HOOK = """
-from mkdocs.plugins import event_priority
-
-built = 0
-
-@event_priority(100)  # before the search plugin's
-def on_page_context(context, page, config, nav):
-    global built
-    built += 1
-    {mark}
-    return context
-"""
-MARK_DESCRIPTION = "page.meta['description'] = f'built {built}'"
-MARK_CONTENT = "page.content += f'<p>built {built}</p>'"
-BUILT = re.compile(r'built (\d+)["<]')
-
-
-def _site_with_counting_hook(tmp_path: Path, name: str, mark: str) -> Path:
-    records = tmp_path / "records"
-    if not records.exists():
-        generated_records(records, 70)
-    # a hook module of its own: mkdocs keeps a loaded hook's module for the process
-    hook = f"counting_hook_{name.replace('-', '_')}.py"
-    (tmp_path / hook).write_text(COUNTING_HOOK.format(mark=mark))
-    config = write_config(tmp_path, [records], site_dir=tmp_path / name)
-    config.write_text(config.read_text() + f"hooks:\n  - {hook}\n")
-    return config
-
-
-def _built_counts(site_dir: Path) -> list[int]:
-    return sorted(
-        int(count)
-        for page in site_dir.rglob("*.html")
-        for count in BUILT.findall(page.read_text(encoding="utf-8"))
-    )
-
-
-def test_a_plugin_that_keeps_count_of_pages_sees_them_all_in_turn(tmp_path, renders) -> None:
-    """An unknown plugin's page event might depend on the pages before: no workers."""
-    site_dir = build_in_process(_site_with_counting_hook(tmp_path, "public", MARK_DESCRIPTION))
-    assert renders == []
-    counts = _built_counts(site_dir)
-    assert len(_record_pages(site_dir, "records")) == 70
-    assert counts == list(range(1, len(counts) + 1))  # each page counted once, in turn
-    assert len(counts) > 70
-
-
-def test_a_page_whose_content_changed_after_the_workers_is_rendered_in_turn(
-    tmp_path, renders, monkeypatch
-) -> None:
-    """Were the counting hook let through, neither its workers' pages nor their search
-    entries would be taken: the content differs from what the workers saw."""
-    from adrgen.site.speedups import render_ahead as mkdocs_render_ahead
-
-    in_turn = build_in_process(_site_with_counting_hook(tmp_path, "in-turn", MARK_CONTENT))
-    monkeypatch.setattr(mkdocs_render_ahead, "plugins_allow_it", lambda config: True)
-    let_through = build_in_process(_site_with_counting_hook(tmp_path, "let-through", MARK_CONTENT))
-    assert renders == []
-    assert len(_built_counts(let_through)) > 70
-    ahead_pages, in_turn_pages = _html_files(let_through), _html_files(in_turn)
-    assert ahead_pages.keys() == in_turn_pages.keys()
-    for name, html in ahead_pages.items():
-        assert html == in_turn_pages[name], name
-
-
-def test_a_sites_own_record_template_renders_its_pages_in_turn(tmp_path, renders) -> None:
-    records = tmp_path / "records"
-    generated_records(records, 70)
-    custom = tmp_path / "theme"
-    custom.mkdir()
-    (custom / "adrgen-record.html").write_text(
-        '{% extends "main.html" %}{% block footer %}<p>our own</p>{% endblock %}\n'
-    )
-    config = write_config(tmp_path, [records])
-    config.write_text(
-        config.read_text().replace("  font: false\n", f'  font: false\n  custom_dir: "{custom}"\n')
-    )
-    site_dir = build_in_process(config)
-    assert renders == []
-    pages = _record_pages(site_dir, "records")
-    assert len(pages) == 70
-    assert all("<p>our own</p>" in page.read_text(encoding="utf-8") for page in pages)
-
-
-def _dying_worker(chunk: list[str]) -> list:
-    os._exit(1)
-
-
-def test_workers_that_die_leave_their_pages_to_the_build(
-    tmp_path, conversions, renders, monkeypatch
-) -> None:
-    from adrgen.site.speedups import convert_ahead as mkdocs_ahead
-    from adrgen.site.speedups import render_ahead as mkdocs_render_ahead
-
-    monkeypatch.setattr(mkdocs_ahead, "_convert_chunk", _dying_worker)
-    monkeypatch.setattr(mkdocs_ahead, "CHUNK_TIMEOUT", 1)
-    monkeypatch.setattr(mkdocs_render_ahead, "_render_chunk", _dying_worker)
-    monkeypatch.setattr(mkdocs_render_ahead, "CHUNK_TIMEOUT", 1)
-    records = tmp_path / "records"
-    generated_records(records, 70)
-    site_dir = build_in_process(write_config(tmp_path, [records]))
-    assert conversions == [0]
-    assert renders == []
-    pages = _record_pages(site_dir, "records")
-    assert len(pages) == 70
-    assert all("Generated decision" in page.read_text(encoding="utf-8") for page in pages)

@@ -45,10 +45,13 @@ def test_pages_for_catalog_and_records(catalog, tmp_path) -> None:
     pages = site_pages(catalog, load_sources([tmp_path]))
     name = tmp_path.name.lower().replace("_", "-")
     assert set(pages) == {
+        "index.md",
+        "decisions/attention.md",
         "catalog/index.md",
         "catalog/situations.md",
         "catalog/checklist.md",
         "catalog/failure-modes.md",
+        "catalog/wizard.md",
         "decisions/index.md",
         "decisions/graph.md",
         "decisions/tags.md",
@@ -86,7 +89,8 @@ def test_nav_names_sections_not_records(catalog, tmp_path) -> None:
     flat = repr(site.nav)
     assert "decisions/index.md" in flat and "catalog/index.md" in flat
     assert "0001-" not in flat
-    assert "Our IPC &lt;catalog&gt;" in flat  # the theme prints nav titles unescaped
+    # the theme prints nav titles unescaped, and its tooltips read them back as HTML
+    assert "Our IPC &lt;\\u2060catalog&gt;" in flat
     assert all(not path.startswith("decisions/") or "/" not in path[10:] for path in site.in_nav)
 
 
@@ -128,26 +132,27 @@ def test_links_between_records_and_files(catalog, tmp_path) -> None:
     team_a.mkdir(parents=True)
     team_b.mkdir(parents=True)
     (tmp_path / "secret.txt").write_text("not for the site")
-    (team_a / "diagram.svg").write_text("<svg/>")
+    (team_a / "diagram.png").write_bytes(b"\x89PNG\r\n")
     (team_b / "0001-shared-bus.md").write_text("# Shared bus\n\nDate: 2024-01-01\n")
     (team_a / "0001-local-socket.md").write_text(
         "# Local socket\n\n"
         "See [the bus](../../team-b/adr/0001-shared-bus.md#context), "
-        "![flow](diagram.svg), [missing](gone.png), [secret](../../secret.txt), "
+        "![flow](diagram.png), [missing](gone.png), [secret](../../secret.txt), "
         "[web](https://example.org) and `[code](not-a-link.md)`.\n\n"
-        "[ref]: ./diagram.svg\n"
+        "[ref]: ./diagram.png\n"
     )
-    site = _site(catalog, team_a, team_b)
+    # without the wizard, whose script and stylesheet are files of the site too
+    site = _site(catalog, team_a, team_b, wizard=False)
     assert source_names([team_a, team_b]) == ["team-a-adr", "team-b-adr"]
     page = site.pages["decisions/team-a-adr/0001-local-socket.md"]
     assert "[the bus](../team-b-adr/0001-shared-bus.md#context)" in page
-    assert "![flow](diagram.svg)" in page
+    assert "![flow](diagram.png)" in page
     assert "missing (not published: `gone.png`)" in page
     assert "secret (not published: `../../secret.txt`)" in page
     assert "[web](https://example.org)" in page
     assert "`[code](not-a-link.md)`" in page
-    assert "[ref]: diagram.svg" in page
-    assert site.files == {"decisions/team-a-adr/diagram.svg": (team_a / "diagram.svg").resolve()}
+    assert "[ref]: diagram.png" in page
+    assert site.files == {"decisions/team-a-adr/diagram.png": (team_a / "diagram.png").resolve()}
     assert "gone.png: no such file, not published" in page
     assert "secret.txt: outside the record folder, not published" in page
 
@@ -167,7 +172,10 @@ def test_supersede_links_show_both_ways(catalog, tmp_path) -> None:
     new = pages[f"decisions/{folder}/0002-new-way.md"]
     assert "Supersedes: [0001 Old way](0001-old-way.md)" in new
     amends = pages[f"decisions/{folder}/0003-amends.md"]
-    assert "Related: 0099\\-nowhere.md" in amends or "Related: 0099-nowhere.md" in amends
+    assert "Relates to: 0099\\-nowhere.md" in amends or "Relates to: 0099-nowhere.md" in amends
+    # the relation is said once, in the Relations block, not again in the record's text
+    assert amends.count("0001-old-way.md") == 1
+    assert "Amends [1. Old way]" not in amends
 
 
 def test_a_record_that_cannot_be_read_still_gets_a_page(catalog, tmp_path) -> None:
@@ -207,8 +215,12 @@ def test_titles_and_tags_are_inert_text(catalog, tmp_path) -> None:
         for path, md in site.pages.items()
         if path.endswith("0001-scriptalert1script-x.md") or "0001-" in path
     )
-    assert 'title: "&lt;script&gt;alert(1)&lt;/script&gt; | [x](javascript:alert(1))"' in page
-    assert 'tags: ["&lt;/title&gt;&lt;script&gt;"]' in page
+    # a word joiner after each `<` that would open a tag if the theme read it back as HTML
+    assert (
+        'title: "&lt;\u2060script&gt;alert(1)&lt;\u2060/script&gt; | [x](javascript:alert(1))"'
+        in page
+    )
+    assert 'tags: ["&lt;\u2060/title&gt;&lt;\u2060script&gt;"]' in page
     assert "# &lt;script&gt;alert(1)&lt;/script&gt; \\| \\[x\\](javascript:alert(1))" in page
     html = _render_safe(site.pages["decisions/index.md"].split("---\n", 2)[2])
     assert "<script" not in html and "<img" not in html and 'href="javascript' not in html

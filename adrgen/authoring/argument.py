@@ -194,8 +194,12 @@ def what_it_is(
     """True statements about `mechanism` on each attribute `pattern` looks at: 'it ...'."""
     said: list[str] = []
     if pattern.scope is not None:
-        fits = mechanism.scope in pattern.scope
-        said.append((_SCOPE_IS if fits else _SCOPE_ONLY)[mechanism.scope])
+        if mechanism.scope in pattern.scope:
+            said.append(_SCOPE_IS[mechanism.scope])
+        elif mechanism.scope is Scope.same_host and Scope.in_process in pattern.scope:
+            said.append("it puts a wire between separate processes")  # where one runtime would do
+        else:
+            said.append(_SCOPE_ONLY[mechanism.scope])
     if pattern.isolation is not None:
         copies = mechanism.isolation is Isolation.process
         if copies and Isolation.process not in pattern.isolation:
@@ -625,6 +629,10 @@ def build_argument(
                 reasoner,
             )
         )
+    control_id = getattr(getattr(rec, "control", None), "mechanism", None)
+    for option in options:
+        if option.id == control_id and option.role != "chosen":
+            option.role_label += " for the data, and the control channel beside it"
     shown = {o.id for o in options}
     grouped: dict[str, list[str]] = {}
     for mechanism in catalog.mechanisms:
@@ -637,11 +645,21 @@ def build_argument(
     ]
 
     contradictions = _contradictions(chosen, recommended, reasoner) if rec.override else []
-    obligations = [
-        Obligation(o.id, o.topic, o.text)
-        for o in catalog.meta.obligations
-        if o.mechanism.matches(chosen, facts) and any_matches(o.when, facts)
-    ]
+    # what the team owns: for the data path, and for the control channel beside it
+    owners = [chosen]
+    control = getattr(rec, "control", None)
+    if control is not None and control.mechanism in mechanisms:
+        owners.append(mechanisms[control.mechanism])
+    obligations = list(
+        {
+            o.id: Obligation(o.id, o.topic, o.text)
+            for owner in owners
+            for o in catalog.meta.obligations
+            if o.mechanism.matches(owner, facts)
+            and any_matches(o.when, facts)
+            and o.id not in _settled(owner, facts)
+        }.values()
+    )
     drivers = [
         Driver(
             name,
@@ -654,6 +672,12 @@ def build_argument(
         if name in asked and name in words.says
     ]
     return Argument(drivers, reasons, options, ruled_out, contradictions, obligations)
+
+
+def _settled(mechanism: Mechanism, facts: Facts) -> set[str]:
+    """The obligations the mechanism's pros that matter here take off the team (a pipe's
+    kernel buffer is its back-pressure)."""
+    return {p.settles for p in mechanism.pros if p.settles and p.matters(facts)}
 
 
 def _choice_label(question: FactQuestion, value: Any) -> str:

@@ -110,7 +110,6 @@ def _facts(answers: Answers, rec: Recommendation, catalog: Catalog) -> list[dict
             continue
         if question.fact.value not in given and not any_matches(question.asked_when, completed):
             continue
-        label = next((c.label for c in question.choices if c.value == value), None)
         rows.append(
             {
                 "fact": question.fact.value,
@@ -118,7 +117,7 @@ def _facts(answers: Answers, rec: Recommendation, catalog: Catalog) -> list[dict
                 "question": question.prompt,
                 "value": value,
                 "short": _yes_no(value),  # "yes", "client-daemon"
-                "answer": label or _yes_no(value),  # the interview's label for a choice
+                "answer": question.answer(value),  # as the question asks: yes, no or a label
             }
         )
     return rows

@@ -25,10 +25,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-import click
-
 from adrgen.answers.loading import validate_answers
 from adrgen.answers.model import Answers, Facts
+from adrgen.authoring.argument import build_argument
+from adrgen.authoring.context import asked_facts
 from adrgen.catalog.asking import walk
 from adrgen.catalog.models import Catalog, FactQuestion, FactsPattern, any_matches
 from adrgen.engine import ConflictWarning, Recommendation, find_conflicts, recommend
@@ -123,8 +123,9 @@ def run_interview(ws: Workspace, prefill: dict[str, Any] | None = None) -> Answe
     ask_all(field_specs(ws.team_fields), draft)
 
     while True:
-        advice = recommend(answers_without_choice(draft), catalog)
-        show_recommendation(advice)
+        bare = answers_without_choice(draft)
+        advice = recommend(bare, catalog)
+        show_recommendation(advice, bare, catalog)
         if not draft.decided:
             decide(draft, advice, catalog)
             draft.decided = True
@@ -573,7 +574,9 @@ def decide(draft: Draft, advice: Recommendation, catalog: Catalog) -> None:
 
 
 def say(text: str = "") -> None:
-    click.echo(text)
+    from adrgen.terminal import echo
+
+    echo(text)
 
 
 def show_checklist_directives(catalog: Catalog, facts: Facts) -> None:
@@ -583,26 +586,33 @@ def show_checklist_directives(catalog: Catalog, facts: Facts) -> None:
             say(f"Decision checklist, item {item.number}: {' '.join(item.question.split())}")
 
 
-def show_recommendation(advice: Recommendation) -> None:
+def show_recommendation(advice: Recommendation, answers: Answers, catalog: Catalog) -> None:
+    """The recommendation as the record will argue it: the reasons that decided it, in the
+    answers' words, the control channel, the options weighed and the rest ruled out."""
+    argument = build_argument(answers, advice, catalog, asked_facts(answers, advice, catalog))
     say("")
-    say(f"Recommendation: {advice.name} ({advice.mechanism})")
-    say(f"  stance {advice.stance}, outcome {advice.outcome}")
+    say(
+        f"Recommendation: {advice.name} ({advice.mechanism}), stance {advice.stance}, outcome {advice.outcome}"
+    )
     if advice.unmet:
         say("  No mechanism meets every need; unmet: " + "; ".join(advice.unmet))
     say("Why:")
-    for reason in advice.reasons:
+    for reason in argument.reasons:
         say(f"  - {reason.text} [{', '.join(reason.cites)}]")
     if advice.control is not None:
         control = advice.control
         say(f"Control channel: {control.name} ({control.mechanism}), stance {control.stance}")
         for reason in control.reasons:
             say(f"  - {reason.text} [{', '.join(reason.cites)}]")
-    alternatives = top_alternatives(advice)
-    if alternatives:
-        say("Alternatives:")
-        for alt in alternatives:
-            why = alt.why[0].text if alt.why else ""
-            say(f"  - {alt.name} ({alt.mechanism}, {alt.stance}, {alt.status}): {why}")
+    weighed = [option for option in argument.options if option.role != "chosen"]
+    if weighed:
+        say("Weighed:")
+        for option in weighed:
+            say(
+                f"  - {option.name} ({option.id}, {option.stance}), {option.role_label.lower()}: {option.fit}"
+            )
+    if argument.ruled_out:
+        say("Also ruled out: " + "; ".join(group.label for group in argument.ruled_out) + ".")
     say("")
 
 
@@ -666,11 +676,17 @@ def summary_lines(
     if final.control is not None:
         control = final.control
         lines.append(SummaryLine(f"Control channel: {control.name} ({control.mechanism})", None))
+    argument = build_argument(answers, final, catalog, asked_facts(answers, final, catalog))
     if final.override:
         lines.append(SummaryLine(f"  instead of the recommended {final.recommended}", None))
         lines.append(
             SummaryLine(f"Justification: {answers.justification}{mark('justification')}", "choice")
         )
+        for item in argument.contradictions:
+            lines.append(SummaryLine(f"Goes against: {item.text}", None))
+    if argument.obligations:
+        owned = "; ".join(item.topic.lower() for item in argument.obligations)
+        lines.append(SummaryLine(f"The team will own: {owned}", None))
     return lines
 
 

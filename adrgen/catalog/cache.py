@@ -39,7 +39,7 @@ def catalog_key(directory: Path) -> str | None:
     digest = hashlib.sha256(f"{__version__}\0{FORMAT}\0".encode())
     try:
         for source in SHAPE_SOURCES:
-            digest.update(source.read_bytes() + b"\0")
+            digest.update(read_bytes(source) + b"\0")
         files = sorted(p for p in directory.rglob("*.yaml") if p.is_file())
         for path in files:
             digest.update(path.relative_to(directory).as_posix().encode() + b"\0")

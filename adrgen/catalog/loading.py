@@ -246,9 +246,16 @@ def reference_problems(
                     + did_you_mean(ref, capability_ids)
                 )
 
+    obligation_ids = {o.id for o in catalog.meta.obligations}
     for m in catalog.mechanisms:
         owner = ("mechanism", m.id)
         resolve(failure_ids, "failure mode", owner, "failure_modes", m.failure_modes)
+        for index, pro in enumerate(m.pros):
+            if pro.settles is not None and pro.settles not in obligation_ids:
+                problems.append(
+                    f"{at(*owner, 'pros', index, 'settles')}: settles: unknown obligation "
+                    f"{pro.settles!r}" + did_you_mean(pro.settles, obligation_ids)
+                )
         for index, use in enumerate(m.capabilities):
             if use.id not in capability_ids:
                 problems.append(

@@ -125,6 +125,9 @@ class Point(Strict):
 
     text: str
     matters_when: list[FactsPattern] | None = Field(None, description="any of")
+    settles: Id | None = Field(
+        None, description="an obligation this takes off the team (catalog.yaml obligations)"
+    )
 
     def matters(self, facts: Any) -> bool:
         return any_matches(self.matters_when, facts)

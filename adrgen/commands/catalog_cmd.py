@@ -17,6 +17,7 @@ from adrgen.commands.common import (
     workspace,
 )
 from adrgen.errors import AdrgenError, did_you_mean
+from adrgen.terminal import echo
 
 
 @click.group()
@@ -32,17 +33,17 @@ def catalog() -> None:
 @catalog.command()
 @catalog_option
 @config_option
-def validate(catalog_dir: Path | None, config_path: Path | None) -> None:
+def validate(catalog_dir: Path | None, overlay_path: Path | None, config_path: Path | None) -> None:
     """Check every catalog file; print one line per problem (file:line) or a summary.
 
     \b
     Example:
       adrgen catalog validate --catalog ./our-catalog
     """
-    ws = workspace(config_path, catalog_dir)
+    ws = workspace(config_path, catalog_dir, overlay_path=overlay_path)
     cat = ws.catalog
     overlay = f", overlay {ws.overlay_path}" if ws.overlay_path else ""
-    click.echo(
+    echo(
         f"{ws.catalog_dir}: catalog {cat.meta.name} {cat.meta.version} is valid: "
         f"{len(cat.mechanisms)} mechanisms, {len(cat.situations)} situations, "
         f"{len(cat.checklist)} checklist items, {len(cat.failure_modes)} failure modes, "
@@ -58,14 +59,19 @@ def mechanisms_by_stance(cat: Catalog) -> list[Mechanism]:
 @catalog_option
 @config_option
 @format_option(tabular=True)
-def list_mechanisms(catalog_dir: Path | None, config_path: Path | None, output_format: str) -> None:
+def list_mechanisms(
+    catalog_dir: Path | None,
+    overlay_path: Path | None,
+    config_path: Path | None,
+    output_format: str,
+) -> None:
     """List the mechanisms with stance, scope and typical use.
 
     \b
     Example:
       adrgen catalog list --format json
     """
-    cat = workspace(config_path, catalog_dir).catalog
+    cat = workspace(config_path, catalog_dir, overlay_path=overlay_path).catalog
     mechanisms = mechanisms_by_stance(cat)
     if output_format == "json":
         print_json(
@@ -102,7 +108,11 @@ def catalog_as_dict(cat: Catalog) -> dict:
 @config_option
 @format_option()
 def show(
-    entry_id: str | None, catalog_dir: Path | None, config_path: Path | None, output_format: str
+    entry_id: str | None,
+    catalog_dir: Path | None,
+    overlay_path: Path | None,
+    config_path: Path | None,
+    output_format: str,
 ) -> None:
     """Show one entry (mechanism, situation, checklist item, failure mode), or the whole catalog.
 
@@ -111,14 +121,14 @@ def show(
       adrgen catalog show unix-sockets
       adrgen catalog show --format json > catalog.json
     """
-    cat = workspace(config_path, catalog_dir).catalog
+    cat = workspace(config_path, catalog_dir, overlay_path=overlay_path).catalog
     if entry_id is None:
         if output_format == "json":
             print_json(catalog_as_dict(cat))
         else:
             from adrgen.catalog.text_views import catalog_markdown
 
-            click.echo(catalog_markdown(cat))
+            echo(catalog_markdown(cat))
         return
     entry = (
         cat.mechanism(entry_id)
@@ -143,7 +153,7 @@ def show(
     else:
         from adrgen.catalog.text_views import entry_markdown
 
-        click.echo(entry_markdown(cat, entry))
+        echo(entry_markdown(cat, entry))
 
 
 @catalog.command()

@@ -1,9 +1,8 @@
-"""Options shared by several commands, and output helpers."""
+"""Options shared by several commands; the printers are in adrgen.terminal."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,25 +10,43 @@ import click
 
 from adrgen.config.workspace import Workspace, resolve_workspace
 from adrgen.errors import did_you_mean
+from adrgen.terminal import print_json, print_table  # noqa: F401 (printers)
 
 F = Callable[..., Any]
 
 
-def config_option(f: F) -> F:
+def file_option(name: str, dest: str, help: str, **extra: Any) -> Callable[[F], F]:
+    """An option naming a file (a folder is refused), passed on as a Path."""
     return click.option(
-        "--config",
-        "config_path",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Team config file (default: the nearest .adrgen.yaml above the working directory).",
-    )(f)
+        name, dest, type=click.Path(path_type=Path, dir_okay=False), help=help, **extra
+    )
+
+
+config_option = file_option(
+    "--config",
+    "config_path",
+    help="Team config file (default: the nearest .adrgen.yaml above the working directory).",
+)
+
+
+def answers_option(help: str, required: bool = False) -> Callable[[F], F]:
+    return file_option("--answers", "answers_path", help=help, required=required)
 
 
 def catalog_option(f: F) -> F:
+    """`--catalog DIR` and `--overlay FILE`: the catalog a command sees."""
+    f = file_option(
+        "--overlay",
+        "overlay_path",
+        help="Catalog overlay to apply instead of the configured one; unlike the config's, "
+        "it may be outside the team folder.",
+    )(f)
     return click.option(
         "--catalog",
         "catalog_dir",
         type=click.Path(path_type=Path, file_okay=False),
-        help="Catalog folder to use instead of the configured or shipped one.",
+        help="Catalog folder to use instead of the configured or shipped one; unlike the "
+        "config's, it may be outside the team folder.",
     )(f)
 
 
@@ -99,25 +116,13 @@ def workspace(
     config_path: Path | None = None,
     catalog_dir: Path | None = None,
     records_dir: Path | None = None,
+    overlay_path: Path | None = None,
     **extra: Any,
 ) -> Workspace:
     return resolve_workspace(
-        config=config_path, catalog=catalog_dir, records_dir=records_dir, **extra
+        config=config_path,
+        catalog=catalog_dir,
+        records_dir=records_dir,
+        overlay=overlay_path,
+        **extra,
     )
-
-
-def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-
-
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """A plain aligned table; the last column is never padded so long text does not wrap oddly."""
-    cells = [[str(c) for c in headers]] + [
-        ["" if c is None else str(c) for c in row] for row in rows
-    ]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    for index, row in enumerate(cells):
-        line = "  ".join(c.ljust(widths[i]) if i < len(row) - 1 else c for i, c in enumerate(row))
-        click.echo(line.rstrip())
-        if index == 0:
-            click.echo("  ".join("-" * w for w in widths))

@@ -8,6 +8,7 @@ import click
 
 from adrgen.commands.common import Choice, config_option, dir_option, workspace
 from adrgen.records import lifecycle
+from adrgen.terminal import echo
 from adrgen.vocabulary import STATUSES
 
 
@@ -31,7 +32,7 @@ def status(
     """
     ws = workspace(config_path, records_dir=records_dir)
     changed = lifecycle.set_status(ws.records_dir, record, new_status)
-    click.echo(f"{changed.path}: {lifecycle.lifecycle_status(changed)} -> {new_status}")
+    echo(f"{changed.path}: {lifecycle.lifecycle_status(changed)} -> {new_status}", one_line=True)
 
 
 @click.command()
@@ -48,7 +49,7 @@ def supersede(old: str, new: str, records_dir: Path | None, config_path: Path | 
     """
     ws = workspace(config_path, records_dir=records_dir)
     old_record, new_record = lifecycle.supersede(ws.records_dir, old, new)
-    click.echo(f"{old_record.path.name} is superseded by {new_record.path.name}")
+    echo(f"{old_record.path.name} is superseded by {new_record.path.name}", one_line=True)
 
 
 @click.command()
@@ -74,7 +75,7 @@ def link(
     """
     ws = workspace(config_path, records_dir=records_dir)
     a, b = lifecycle.link(ws.records_dir, source, target, kind)
-    click.echo(f"{a.path.name} {kind} {b.path.name}")
+    echo(f"{a.path.name} {kind} {b.path.name}", one_line=True)
 
 
 @click.command()
@@ -92,4 +93,4 @@ def renumber(record: str, records_dir: Path | None, config_path: Path | None) ->
     """
     ws = workspace(config_path, records_dir=records_dir)
     old, new = lifecycle.renumber(ws.records_dir, record)
-    click.echo(f"{old.name} -> {new.name}")
+    echo(f"{old.name} -> {new.name}", one_line=True)

@@ -12,11 +12,13 @@ from adrgen.commands.common import (
     catalog_option,
     config_option,
     dir_option,
+    file_option,
     format_option,
     print_json,
     workspace,
 )
 from adrgen.errors import AdrgenError, ExitCode
+from adrgen.terminal import echo
 from adrgen.vocabulary import LINT_CHECKS
 
 if TYPE_CHECKING:
@@ -68,10 +70,9 @@ Examples:
     metavar="CODES",
     help="Leave these checks out (comma-separated); adds to the config's ignore.",
 )
-@click.option(
+@file_option(
     "--baseline",
     "baseline_path",
-    type=click.Path(path_type=Path, dir_okay=False),
     help="A file of known problems: when it does not exist, today's problems are saved "
     "there; when it does, only problems it does not know are reported.",
 )
@@ -91,6 +92,7 @@ def lint(
     baseline_path: Path | None,
     update_baseline: bool,
     catalog_dir: Path | None,
+    overlay_path: Path | None,
     config_path: Path | None,
     output_format: str,
 ) -> None:
@@ -105,7 +107,7 @@ def lint(
 
     if update_baseline and baseline_path is None:
         raise AdrgenError("--update-baseline: name the baseline file with --baseline FILE")
-    ws = workspace(config_path, catalog_dir, records_dir)
+    ws = workspace(config_path, catalog_dir, records_dir, overlay_path)
     settings = ws.config.lint if ws.config is not None else None
     selection = selection_from(
         select_text,
@@ -130,7 +132,7 @@ def lint(
     if baseline_path is not None:
         if update_baseline or not baseline_path.exists():
             write_baseline(baseline_path, problems)
-            click.echo(
+            echo(
                 f"{baseline_path}: saved {len(problems)} problem(s) as the baseline; "
                 "from now on lint reports only new ones",
                 err=output_format != "text",
@@ -149,7 +151,7 @@ def lint(
         print_json(data)
     elif output_format == "github":
         for problem in problems:
-            click.echo(_annotation(problem))
+            echo(_annotation(problem), one_line=True)
     else:
         _print_text(problems, len(records), folder, known, fixed)
     if problems:
@@ -161,12 +163,12 @@ def _no_records(folder: Path, output_format: str) -> None:
     if output_format == "json":
         print_json({"records": 0, "problems": []})
     else:
-        click.echo(f"{folder}: no records yet", err=output_format == "github")
+        echo(f"{folder}: no records yet", err=output_format == "github")
 
 
 def _print_text(problems: list[Problem], count: int, folder: Path, known: int, fixed: int) -> None:
     for problem in problems:
-        click.echo(problem.line_text())
+        echo(problem.line_text(), one_line=True)
     notes = []
     if known:
         notes.append(f"{known} known in the baseline")
@@ -175,12 +177,12 @@ def _print_text(problems: list[Problem], count: int, folder: Path, known: int, f
     extra = f" ({'; '.join(notes)})" if notes else ""
     if problems:
         errors = sum(p.severity == "error" for p in problems)
-        click.echo(
+        echo(
             f"{len(problems)} problem(s) ({errors} error(s), {len(problems) - errors} "
             f"warning(s)) in {count} records under {folder}{extra}"
         )
     else:
-        click.echo(f"{count} records under {folder}: no problems{extra}")
+        echo(f"{count} records under {folder}: no problems{extra}")
 
 
 def _github_escape(text: str, *, property_value: bool = False) -> str:

@@ -8,6 +8,7 @@ import click
 
 from adrgen.commands.common import config_option, dir_option, format_option, print_json, workspace
 from adrgen.records.parse import RecordInfo, records_if_any
+from adrgen.terminal import echo
 
 PROBLEM_MARK = "!"
 
@@ -18,12 +19,20 @@ def record_label(record: RecordInfo) -> str:
     return f"{label}{PROBLEM_MARK}" if record.problems else label
 
 
+def _design(record: RecordInfo) -> str:
+    """`shared-memory`, or `shared-memory + local-grpc` with a control channel beside it."""
+    if record.mechanism and record.control:
+        return f"{record.mechanism} + {record.control}"
+    return record.mechanism or ""
+
+
 @click.command(name="list")
 @dir_option
 @config_option
 @format_option(tabular=True)
 def list_records(records_dir: Path | None, config_path: Path | None, output_format: str) -> None:
-    """List the decision records: number, title, status, date and mechanism.
+    """List the decision records: number, title, status, date and mechanism (with the
+    control channel beside it, for a combined design).
 
     Records written by other tools (MADR, adr-tools, log4brains, by hand) are listed too,
     their statuses read as adrgen's words (`✅ Accepted` and `Approved` are accepted); JSON
@@ -40,19 +49,16 @@ def list_records(records_dir: Path | None, config_path: Path | None, output_form
     records = records_if_any(folder)
     for record in records:
         for problem in record.problems:
-            click.echo(f"warning: {problem}", err=True)
+            echo(f"warning: {problem}", err=True, one_line=True)
     if output_format == "json":
         print_json([record.to_dict() for record in records])
         return
     if not records:
-        click.echo(f"{folder}: no records yet", err=True)
+        echo(f"{folder}: no records yet", err=True, one_line=True)
         return
     from adrgen.commands.common import print_table
 
     print_table(
         ["number", "title", "status", "date", "mechanism"],
-        [
-            [record_label(r), r.title, r.status or "", r.date or "", r.mechanism or ""]
-            for r in records
-        ],
+        [[record_label(r), r.title, r.status or "", r.date or "", _design(r)] for r in records],
     )

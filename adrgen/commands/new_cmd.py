@@ -10,6 +10,7 @@ import click
 from adrgen.commands.common import (
     Choice,
     allow_conflicts_option,
+    answers_option,
     catalog_option,
     config_option,
     dir_option,
@@ -19,6 +20,7 @@ from adrgen.commands.common import (
     workspace,
 )
 from adrgen.errors import AdrgenError
+from adrgen.terminal import echo
 from adrgen.vocabulary import STATUSES
 
 NO_TERMINAL = (
@@ -28,11 +30,8 @@ NO_TERMINAL = (
 
 
 @click.command()
-@click.option(
-    "--answers",
-    "answers_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Answers file (YAML or JSON): pre-fills the interview, or is everything with --no-input.",
+@answers_option(
+    "Answers file (YAML or JSON): pre-fills the interview, or is everything with --no-input."
 )
 @click.option(
     "--no-input",
@@ -75,6 +74,7 @@ def new(
     dry_run: bool,
     allow_conflicts: bool,
     catalog_dir: Path | None,
+    overlay_path: Path | None,
     config_path: Path | None,
     output_format: str,
 ) -> None:
@@ -91,7 +91,7 @@ def new(
     """
     from adrgen.authoring.plan import next_number, plan_record, record_text, write_new_record
 
-    ws = workspace(config_path, catalog_dir, records_dir, templates=templates_dir)
+    ws = workspace(config_path, catalog_dir, records_dir, overlay_path, templates=templates_dir)
     answers, source, lines = _answers(ws, answers_path, no_input)
     if allow_conflicts:
         answers = answers.model_copy(update={"allow_conflicts": True})
@@ -105,7 +105,7 @@ def new(
         lines=lines,
     )
     if dry_run:
-        click.echo(record_text(plan, next_number(ws.records_dir)), nl=False)
+        echo(record_text(plan, next_number(ws.records_dir)), nl=False)
         return
     path, number = write_new_record(plan, ws.records_dir)
     rec = plan.recommendation
@@ -132,9 +132,9 @@ def new(
         )
         return
     control = f" with {rec.control.name} for control" if rec.control else ""
-    click.echo(f"{path}: record {number} written ({rec.name}{control}, {plan.status})")
+    echo(f"{path}: record {number} written ({rec.name}{control}, {plan.status})", one_line=True)
     for warning in rec.warnings:
-        click.echo(f"  set aside {warning.set_aside}: {' '.join(warning.text.split())}")
+        echo(f"  set aside {warning.set_aside}: {' '.join(warning.text.split())}", one_line=True)
 
 
 def _answers(ws: Any, answers_path: Path | None, no_input: bool) -> tuple[Any, object, Any]:

@@ -9,24 +9,29 @@ import click
 from adrgen.catalog.models import Catalog, answer_word
 from adrgen.commands.common import (
     allow_conflicts_option,
+    answers_option,
     catalog_option,
     config_option,
+    dir_option,
     format_option,
     print_json,
     workspace,
 )
 from adrgen.engine import Recommendation
 from adrgen.engine import recommend as run_engine
+from adrgen.terminal import echo
 
 
 @click.command()
+@answers_option("Answers file (YAML or JSON): title, context, deciders, facts, optional choice.")
 @click.option(
-    "--answers",
-    "answers_path",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Answers file (YAML or JSON): title, context, deciders, facts, optional choice.",
+    "--record",
+    "record_ref",
+    metavar="N",
+    help="Instead of an answers file: the facts saved in record N (a number or file name) "
+    "of the record folder, as the advice stands today.",
 )
+@dir_option
 @click.option(
     "--explain",
     is_flag=True,
@@ -37,10 +42,13 @@ from adrgen.engine import recommend as run_engine
 @config_option
 @format_option()
 def recommend(
-    answers_path: Path,
+    answers_path: Path | None,
+    record_ref: str | None,
+    records_dir: Path | None,
     explain: bool,
     allow_conflicts: bool,
     catalog_dir: Path | None,
+    overlay_path: Path | None,
     config_path: Path | None,
     output_format: str,
 ) -> None:
@@ -50,32 +58,87 @@ def recommend(
     Answers the catalog declares in conflict are refused (exit 2, naming both facts) unless
     --allow-conflicts sets aside the one the catalog names; `warnings` then says which.
 
+    With --record N it reads back the facts a record adrgen wrote rests on, and says
+    whether today's catalog still gives the mechanism the record chose.
+
     \b
     Example:
       adrgen recommend --answers answers.yaml --format json
+      adrgen recommend --record 12 --explain
     """
-    from adrgen.answers.loading import load_answers_data, validate_answers
-    from adrgen.errors import AnswerProblem
+    from adrgen.errors import AdrgenError, AnswerProblem
 
-    ws = workspace(config_path, catalog_dir)
-    data, lines = load_answers_data(answers_path)
-    answers = validate_answers(data, answers_path, lines)
+    if (answers_path is None) == (record_ref is None):
+        raise AdrgenError(
+            "give either --answers FILE or --record N (see `adrgen recommend --help`)"
+        )
+    ws = workspace(config_path, catalog_dir, records_dir=records_dir, overlay_path=overlay_path)
+    if record_ref is not None:
+        answers, lines, source, saved = _saved(ws.records_dir, record_ref)
+    else:
+        answers, lines, source, saved = (*_loaded(answers_path), answers_path, None)
     if allow_conflicts:
         answers = answers.model_copy(update={"allow_conflicts": True})
     try:
         result = run_engine(answers, ws.catalog)
     except AnswerProblem as exc:
-        raise exc.at(answers_path, lines) from None
+        raise exc.at(source, lines) from None
     if output_format == "json":
         data = result.to_dict()
         if not explain:
             data.pop("trace")
+        if saved is not None:
+            data["record"] = saved
         print_json(data)
         return
-    click.echo(format_recommendation(result))
+    if saved is not None:
+        echo(_record_line(saved, result), one_line=True)
+    echo(format_recommendation(result))
     if explain:
-        click.echo("")
-        click.echo(format_trace(result, ws.catalog))
+        echo("")
+        echo(format_trace(result, ws.catalog))
+
+
+def _loaded(answers_path: Path) -> tuple:
+    from adrgen.answers.loading import load_answers_data, validate_answers
+
+    data, lines = load_answers_data(answers_path)
+    return validate_answers(data, answers_path, lines), lines
+
+
+def _saved(records_dir: Path, ref: str) -> tuple:
+    """The answers record `ref` rests on, and what it decided (for the JSON `record` key)."""
+    from adrgen.errors import AdrgenError
+    from adrgen.records.lifecycle import find_record
+    from adrgen.records.lint import saved_answers
+    from adrgen.records.parse import scan_records
+
+    if not records_dir.is_dir():
+        raise AdrgenError(f"{records_dir}: record folder not found (pass --dir DIR)")
+    record = find_record(scan_records(records_dir), ref, records_dir)
+    answers, meta = saved_answers(record)
+    decided = {
+        "path": str(record.path),
+        "number": meta.number,
+        "status": meta.status,
+        "mechanism": meta.mechanism,
+        "control": meta.control,
+        "recommended": meta.recommended,
+    }
+    return answers, None, record.path, decided
+
+
+def _record_line(saved: dict, result: Recommendation) -> str:
+    """What a record chose, and whether the advice for its saved facts is still the same."""
+
+    def design(mechanism: str, control: str | None) -> str:
+        return mechanism + (f" + {control}" if control else "")
+
+    chose = design(saved["mechanism"], saved["control"])
+    then = design(saved["recommended"] or saved["mechanism"], saved["control"])
+    now = design(result.mechanism, result.control.mechanism if result.control else None)
+    verdict = "unchanged" if now == then else f"now {now} (it was {then})"
+    return f"Record {saved['number']} ({Path(saved['path']).name}) chose {chose}; the advice for its facts is {verdict}."
 
 
 def format_recommendation(result: Recommendation) -> str:

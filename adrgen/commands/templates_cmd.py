@@ -16,6 +16,9 @@ from adrgen.commands.common import (
     workspace,
 )
 from adrgen.errors import AdrgenError
+from adrgen.files.reading import read_text
+from adrgen.templating.sandbox import MAX_TEMPLATE_BYTES
+from adrgen.terminal import echo
 
 
 @click.group()
@@ -111,12 +114,12 @@ def export(name: str, to_dir: Path | None, config_path: Path | None) -> None:
             f"{destination}: already exists; nothing was written (edit it, or move it away)"
         )
     destination_dir.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(destination, source.read_text(encoding="utf-8"))
-    click.echo(f"wrote {destination}")
+    write_text_atomic(destination, read_text(source, max_bytes=MAX_TEMPLATE_BYTES))
+    echo(f"wrote {destination}", one_line=True)
     if ws.templates_dir is not None and destination_dir.resolve() == ws.templates_dir.resolve():
-        click.echo(
+        echo(
             f"the team's {name!r} now replaces the built-in one; edit it to suit the team, or "
             f'keep only `{{% extends "builtin/{source.name}" %}}` and the blocks you change'
         )
     else:
-        click.echo("set `templates:` in .adrgen.yaml to this folder for adrgen to use it")
+        echo("set `templates:` in .adrgen.yaml to this folder for adrgen to use it")

@@ -3,3 +3,5 @@
 CONFIG_NAME = ".adrgen.yaml"
 DEFAULT_RECORDS = "docs/decisions"
 DEFAULT_TEMPLATE = "madr"
+# where `adrgen site` looks for the site's mkdocs.yml, relative to the working directory
+SITE_CONFIGS = ("mkdocs.yml", "site/mkdocs.yml")

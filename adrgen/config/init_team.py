@@ -1,4 +1,6 @@
-"""A fresh, commented `.adrgen.yaml`: the team's configuration explained where it is edited."""
+"""A fresh, commented `.adrgen.yaml`: the team's configuration explained where it is edited;
+and what a team needs to publish its decisions right after: the record folder and a minimal
+`mkdocs.yml` that uses the adrgen plugin."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from adrgen.config import CONFIG_NAME, DEFAULT_RECORDS, DEFAULT_TEMPLATE
+from adrgen.config import CONFIG_NAME, DEFAULT_RECORDS, DEFAULT_TEMPLATE, SITE_CONFIGS
 from adrgen.config.team import TeamConfig
 from adrgen.config.workspace import find_config
 from adrgen.errors import AdrgenError, ValidationProblems
@@ -132,3 +134,99 @@ def enclosing_config(folder: Path) -> Path | None:
     if parent == folder.resolve():
         return None
     return find_config(parent)
+
+
+SITE_CONFIG = "mkdocs.yml"
+SITE_DOCS = "docs"
+
+# The team's site: the plugin makes every page (the dashboard at the root, the catalog, the
+# decision log); pages of the team's own go in docs/, where an index.md replaces the
+# dashboard as the home page (the dashboard is then under Decisions).
+_SITE_TEXT = """\
+# The team's decision site, written by `adrgen init`.
+#   adrgen site build    writes it to site/ (open site/index.html)
+#   adrgen site serve    serves it at http://127.0.0.1:8000 and rebuilds on every edit
+# The adrgen plugin reads .adrgen.yaml for the record folder, catalog and overlay; its
+# options are in adrgen's "How to use" page. Pages of your own go in {docs}/.
+{site_name}
+docs_dir: {docs}
+site_dir: site
+{exclude}
+theme:
+  name: material
+  # the system's fonts: the site loads nothing from other hosts for its text
+  font: false
+  features:
+    - navigation.prune
+    - navigation.sections
+    - navigation.top
+    - search.highlight
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      toggle:
+        icon: material/brightness-7
+        name: Switch to dark mode
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      toggle:
+        icon: material/brightness-4
+        name: Switch to light mode
+
+plugins:
+  - search
+  - adrgen
+"""
+
+EXTEND_SITE = "plugins: [search, adrgen]"
+
+
+def site_config_text(team: str | None, records: str) -> str:
+    """A minimal mkdocs.yml for the team; the record folder is kept out of the docs pages
+    when it lies inside them (the plugin publishes each record through its own page)."""
+    name = f"{team} decisions" if team else "Decisions"
+    exclude = ""
+    inside = Path(records.strip("/"))
+    if inside.parts and inside.parts[0] == SITE_DOCS and len(inside.parts) > 1:
+        # the records are published by the plugin, not as pages of the docs folder
+        within = Path(*inside.parts[1:]).as_posix()
+        exclude = f"exclude_docs: |\n  /{within}/\n"
+    return _SITE_TEXT.format(
+        site_name=dump({"site_name": name}).rstrip("\n"), docs=SITE_DOCS, exclude=exclude
+    )
+
+
+def existing_site_config(folder: Path) -> Path | None:
+    """The mkdocs.yml `adrgen site` would use from `folder`, if there is one."""
+    for name in SITE_CONFIGS:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def write_site(folder: Path, *, team: str | None, records: str | None) -> list[str]:
+    """Make the record folder and, unless there is one, a mkdocs.yml; what was done, a line
+    each, with how to extend an mkdocs.yml that was there already."""
+    records = clean_text(records, single_line=True) if records else DEFAULT_RECORDS
+    said = []
+    record_dir = folder / records
+    if not record_dir.is_dir():
+        try:
+            record_dir.mkdir(parents=True)
+        except OSError as exc:
+            raise AdrgenError(
+                f"{record_dir}: cannot make the record folder: {exc.strerror}"
+            ) from None
+        said.append(f"made {record_dir}")
+    existing = existing_site_config(folder)
+    if existing is not None:
+        text = existing.read_text(encoding="utf-8", errors="replace")
+        if "adrgen" not in text:
+            said.append(f"kept {existing}: add the adrgen plugin to it ({EXTEND_SITE})")
+        return said
+    docs = folder / SITE_DOCS
+    docs.mkdir(exist_ok=True)
+    path = folder / SITE_CONFIG
+    write_text_atomic(path, site_config_text(team, records))
+    said.append(f"wrote {path}: `adrgen site build` and `adrgen site serve` publish the decisions")
+    return said

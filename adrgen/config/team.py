@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, ValidationError
 
 from adrgen.config import DEFAULT_RECORDS, DEFAULT_TEMPLATE
-from adrgen.errors import ValidationProblems, location
+from adrgen.errors import ValidationProblems, excerpt, location
 from adrgen.files.safe_yaml import LineMap, load_file
 from adrgen.validation import Strict, describe_errors
 from adrgen.vocabulary import (
@@ -48,6 +48,17 @@ class TeamConfig(Strict):
     overlay: str | None = None
     fields: list[ExtraField] = []
     lint: LintSettings = LintSettings()
+
+
+# the config's paths, and the option that names one from elsewhere: a config file travels
+# with the folder it sits in (a repository, a shared drive), so what it names stays inside
+# that folder; records written, overlays and catalogs read, templates run all follow it
+PATHS = {
+    "records": "--dir DIR",
+    "templates": "--templates DIR",
+    "catalog": "--catalog DIR",
+    "overlay": "--overlay FILE",
+}
 
 
 def load_config(path: Path) -> TeamConfig:
@@ -90,15 +101,16 @@ def _field_problems(config: TeamConfig, path: Path, lines: LineMap) -> list[str]
     if ".." in config.template:
         problems.append(
             f"{location(path, lines.line_of(('template',)))}: template: "
-            f"{config.template!r} {_NAME_PROBLEMS['template']}"
+            f"{excerpt(config.template)} {_NAME_PROBLEMS['template']}"
         )
-    if config.templates is not None and not _inside(path.parent, config.templates):
-        problems.append(
-            f"{location(path, lines.line_of(('templates',)))}: templates: "
-            f"{config.templates!r} leads outside the team folder {path.parent}; templates are "
-            "code, so a config file may only name a folder inside it (to use one from "
-            "elsewhere, pass --templates DIR)"
-        )
+    for key, option in PATHS.items():
+        value = getattr(config, key)
+        if value is not None and not _inside(path.parent, value):
+            problems.append(
+                f"{location(path, lines.line_of((key,)))}: {key}: {excerpt(value)} leads "
+                f"outside the team folder {path.parent}; a config file may only name paths "
+                f"inside it (to use one from elsewhere, pass {option})"
+            )
     problems += _lint_problems(config, path, lines)
     seen: set[str] = set()
     for index, extra in enumerate(config.fields):
@@ -107,7 +119,7 @@ def _field_problems(config: TeamConfig, path: Path, lines: LineMap) -> list[str]
             return f"{location(path, lines.line_of(('fields', index, key)))}: fields.{index}.{key}"
 
         if extra.name in seen:
-            problems.append(f"{at('name')}: {extra.name!r} is defined twice")
+            problems.append(f"{at('name')}: {excerpt(extra.name)} is defined twice")
         seen.add(extra.name)
         if extra.type == "choice" and not extra.choices:
             problems.append(f"{at('choices')}: a choice field needs at least one choice")
@@ -118,7 +130,7 @@ def _field_problems(config: TeamConfig, path: Path, lines: LineMap) -> list[str]
             and extra.default is not None
             and extra.default not in extra.choices
         ):
-            problems.append(f"{at('default')}: {extra.default!r} is not one of the choices")
+            problems.append(f"{at('default')}: {excerpt(extra.default)} is not one of the choices")
     return problems
 
 

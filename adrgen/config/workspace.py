@@ -7,6 +7,7 @@ lives in adrgen.config.team and is imported only when there is a file to read.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -29,6 +30,22 @@ def find_config(start: Path | None = None) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def team_name_of(records_dir: Path) -> str | None:
+    """The `team` of the `.adrgen.yaml` whose record folder `records_dir` is, if any."""
+    config_path = find_config(records_dir)
+    if config_path is None:
+        return None
+    from adrgen.config.team import load_config
+
+    try:
+        config = load_config(config_path)
+    except AdrgenError:
+        return None  # a broken config is for the commands that use it to report
+    if (config_path.parent / config.records).resolve() != records_dir.resolve():
+        return None
+    return config.team
 
 
 @dataclass
@@ -79,7 +96,7 @@ def resolve_workspace(
     `team_config._field_problems`).
     """
     cwd = cwd or Path.cwd()
-    if config is not None and not config.is_file():
+    if config is not None and not os.path.lexists(config):
         raise AdrgenError(f"{config}: no such config file")
     config_path = config or find_config(cwd)
     team = None

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from adrgen.errors import AdrgenError
+from adrgen.files.reading import read_text
 
 # a record's temporary name; only these are ever cleared from a record folder
 _TEMP = re.compile(r"^\..+\.(?:md|markdown)\.tmp-(\d+)$")
@@ -101,8 +102,9 @@ def _link_exclusive(temp: Path, path: Path) -> None:
         raise
     except OSError:
         # some file systems (FAT, some network mounts) have no hard links: exclusive create
+        text = read_text(temp, max_bytes=1 << 30)  # the file this process just wrote
         with open(path, "x", encoding="utf-8", newline="\n") as out:
-            out.write(temp.read_text(encoding="utf-8"))
+            out.write(text)
 
 
 def _umask() -> int:

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from adrgen.errors import AdrgenError, location
+from adrgen.errors import AdrgenError, excerpt, location
 from adrgen.files.reading import MAX_BYTES, read_text
 
 # libyaml is bundled with PyYAML wheels; only its event parser is used, never a constructor
@@ -92,7 +92,7 @@ def _explicit(tag: str, value: str, where: str) -> Any:
             return None
     except (ValueError, KeyError):
         pass
-    raise AdrgenError(f"{where}: {value!r} is not a valid !!{kind}")
+    raise AdrgenError(f"{where}: {excerpt(value)} is not a valid !!{kind}")
 
 
 def parse_text(
@@ -126,7 +126,7 @@ def parse_text(
             if isinstance(value, (dict, list)):
                 raise AdrgenError(f"{where(mark)}: a mapping key must be a plain value")
             if value in container:
-                raise AdrgenError(f"{where(mark)}: duplicate key {value!r}")
+                raise AdrgenError(f"{where(mark)}: duplicate key {excerpt(value)}")
             pending[0], pending[1] = value, line
             return None
         key = pending[0]
@@ -142,10 +142,13 @@ def parse_text(
             event = loader.get_event()
             mark = event.start_mark
             if isinstance(event, yaml.AliasEvent):
-                raise AdrgenError(f"{where(mark)}: YAML aliases (*{event.anchor}) are not allowed")
+                anchor = excerpt(event.anchor, quoted=False)
+                raise AdrgenError(f"{where(mark)}: YAML aliases (*{anchor}) are not allowed")
             tag = getattr(event, "tag", None)
             if tag is not None and tag not in _ALLOWED_TAGS:
-                raise AdrgenError(f"{where(mark)}: YAML tag {tag} is not allowed")
+                raise AdrgenError(
+                    f"{where(mark)}: YAML tag {excerpt(tag, quoted=False)} is not allowed"
+                )
             if isinstance(event, yaml.ScalarEvent):
                 if tag and tag != "!":
                     value = _explicit(tag, event.value, where(mark))

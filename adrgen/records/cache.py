@@ -23,11 +23,11 @@ from adrgen.files.cache import read_entry, write_entry
 if TYPE_CHECKING:
     from adrgen.records.parse import RecordInfo
 
-FORMAT = 3  # bump when RecordInfo changes shape
+FORMAT = 4  # bump when RecordInfo changes shape
 
 # derived from where the file is, or from the whole folder: never kept in an entry
 _NOT_KEPT = ("path", "id", "twin_of")
-_OPTIONAL_TEXT = ("status", "status_text", "date", "mechanism", "outcome")
+_OPTIONAL_TEXT = ("status", "status_text", "date", "mechanism", "control", "outcome")
 _TEXT_LISTS = ("deciders", "tags", "problems")
 _OPTIONAL_LINES = ("heading_number", "title_line", "status_line")
 _LINK_LISTS = ("links", "body_links")

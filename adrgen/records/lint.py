@@ -26,7 +26,7 @@ from pydantic import ValidationError, model_validator
 
 from adrgen.answers.model import Answers, Facts
 from adrgen.catalog.models import Catalog
-from adrgen.errors import AdrgenError
+from adrgen.errors import AdrgenError, ValidationProblems, did_you_mean
 from adrgen.records import conventions
 from adrgen.records.parse import RecordInfo, number_of, scan_records, split_front_matter
 from adrgen.validation import Strict, describe_errors
@@ -121,6 +121,22 @@ class RecordFrontMatter(Strict):
         if self.answers is not None:
             return bool(self.answers.choice) and bool((self.answers.justification or "").strip())
         return self.recommended is not None and self.recommended != self.mechanism
+
+
+def saved_answers(record: RecordInfo) -> tuple[Answers, RecordFrontMatter]:
+    """The answers a record adrgen wrote rests on (its title and saved facts), read back
+    from its front matter, and the front matter; AdrgenError for any other record."""
+    if not is_adrgen_record(record):
+        raise AdrgenError(
+            f"{record.path}: holds no saved facts (adrgen did not write it), so there is "
+            "nothing to recommend from"
+        )
+    try:
+        meta = RecordFrontMatter.model_validate(record.front_matter)
+    except ValidationError as exc:
+        problems = describe_errors(exc, record.path, _front_matter_lines(record))
+        raise ValidationProblems(problems) from None
+    return Answers(title=meta.title, facts=meta.saved_facts), meta
 
 
 def _markdown_link(record: RecordInfo) -> str:
@@ -406,7 +422,8 @@ class Linter:
             self.report(
                 using[0],
                 "unknown-status",
-                f"status {using[0].status_text!r} ({word!r}) is not a status adrgen knows{others}",
+                f"status {using[0].status_text!r} ({word!r}) is not a status adrgen knows"
+                f"{did_you_mean(word, STATUSES)}{others}",
                 line=using[0].status_line,
                 fix=f"use one of {', '.join(STATUSES)}, or a word adrgen reads "
                 "(see the conventions page)",
@@ -478,7 +495,8 @@ class Linter:
             self.report(
                 record,
                 "unknown-mechanism",
-                f"mechanism {meta.mechanism!r} is no longer in the catalog",
+                f"mechanism {meta.mechanism!r} is no longer in the catalog"
+                f"{did_you_mean(meta.mechanism, [m.id for m in self.catalog.mechanisms])}",
                 fix="choose a mechanism from `adrgen catalog list`, or add it to the catalog",
                 key=meta.mechanism,
             )

@@ -57,6 +57,7 @@ class RecordInfo:
     date: str | None = None
     deciders: list[str] = field(default_factory=list)
     mechanism: str | None = None
+    control: str | None = None  # the control channel beside the mechanism, if any
     outcome: str | None = None
     tags: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
@@ -93,6 +94,7 @@ class RecordInfo:
             "date": self.date,
             "deciders": self.deciders,
             "mechanism": self.mechanism,
+            "control": self.control,
             "outcome": self.outcome,
             "tags": self.tags,
             "links": [
@@ -306,6 +308,7 @@ def parse_record(path: Path, text: str | None = None) -> RecordInfo:
                 break
     record.deciders = _as_list(deciders)
     record.mechanism = meta.get("mechanism") if isinstance(meta.get("mechanism"), str) else None
+    record.control = meta.get("control") if isinstance(meta.get("control"), str) else None
     record.outcome = meta.get("outcome") if isinstance(meta.get("outcome"), str) else None
     record.tags = _as_list(meta.get("tags"))
     number = meta.get("number")

@@ -12,9 +12,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import click
-
-from adrgen.errors import AdrgenError, ExitCode
+from adrgen.errors import AdrgenError, ExitCode, ValidationProblems
+from adrgen.terminal import echo
 
 
 class _Lines(logging.Handler):
@@ -34,7 +33,7 @@ class _Lines(logging.Handler):
         if record.levelno >= logging.ERROR:
             self.errors.append(message)
             return
-        click.echo(f"{level:<8}-  {message}", err=level != "INFO")
+        echo(f"{level:<8}-  {message}", err=level != "INFO")
 
 
 def _logging(verbose: bool) -> _Lines:
@@ -80,8 +79,10 @@ def build_with_mkdocs(
     strict: bool = False,
     verbose: bool = False,
     records: tuple[Path, ...] = (),
+    speedups: bool = True,
 ) -> Path:
-    """Build the site; the folder it was written to."""
+    """Build the site; the folder it was written to. Without `speedups`, the adrgen
+    plugin builds the plain way, as with its option `speedups: false`."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
@@ -94,8 +95,11 @@ def build_with_mkdocs(
             from mkdocs.commands.build import build
 
             config = load_config(config_file=str(config_file), **options)
+            if not speedups:
+                for plugin in _adrgen_plugins(config):
+                    plugin.config.speedups = False
             # as `mkdocs build` runs it: plugins learn which command runs (adrgen's then
-            # writes over the last build, adrgen.site.speedups.in_place)
+            # writes the site into a new folder that takes the site folder's place)
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)
@@ -107,7 +111,7 @@ def build_with_mkdocs(
         raise AdrgenError(f"{config_file}: {exc}") from None
     except Abort as exc:
         if lines.errors:  # a plugin or the config refused the input (a missing folder, ...)
-            raise AdrgenError("\n".join(lines.errors)) from None
+            raise ValidationProblems(lines.errors) from None
         # --strict turned warnings into a failure: the input was read, the site has problems
         raise AdrgenError(str(exc), exit_code=ExitCode.PROBLEMS_FOUND) from None
     return Path(config.site_dir)
@@ -133,4 +137,61 @@ def serve_with_mkdocs(
     except PluginError as exc:
         raise AdrgenError(str(exc)) from None
     except (ConfigurationError, Abort) as exc:
-        raise AdrgenError("\n".join(lines.errors) or f"{config}: {exc}") from None
+        if lines.errors:
+            raise ValidationProblems(lines.errors) from None
+        raise AdrgenError(f"{config}: {exc}") from None
+
+
+def export_with_config(
+    config_file: Path | None,
+    out: Path,
+    records: tuple[Path, ...] = (),
+    nav_prefix: str = "",
+    cwd: Path | None = None,
+) -> int:
+    """Write the pages the site's adrgen plugin options name (the team's defaults without a
+    config) into `out` as markdown; how many pages."""
+    from adrgen.site.export import export_site
+    from adrgen.site.plugin import AdrgenPlugin
+
+    with _mkdocs_environment(records):
+        if config_file is None:
+            plugin = AdrgenPlugin()
+            plugin.load_config({})
+            base_dir = (cwd or Path.cwd()).resolve()
+        else:
+            plugin = _configured_plugin(config_file)
+            base_dir = config_file.resolve().parent
+        plugin.read_inputs(base_dir)
+        # the radar needs the plugin's fence, the wizard its scripts
+        site = plugin.make_site(radar=False, wizard=False)
+    export_site(site, out, nav_prefix)
+    return len(site.pages)
+
+
+def _configured_plugin(config_file: Path):
+    """The adrgen plugin as the site's config sets it up (with its defaults if the config
+    does not name it)."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    from adrgen.site.plugin import AdrgenPlugin
+
+    lines = _logging(False)
+    try:
+        config = load_config(config_file=str(config_file))
+    except (ConfigurationError, Abort) as exc:
+        if lines.errors:
+            raise ValidationProblems(lines.errors) from None
+        raise AdrgenError(f"{config_file}: {exc}") from None
+    for plugin in _adrgen_plugins(config):
+        return plugin
+    plugin = AdrgenPlugin()
+    plugin.load_config({})
+    return plugin
+
+
+def _adrgen_plugins(config) -> list:
+    from adrgen.site.plugin import AdrgenPlugin
+
+    return [plugin for plugin in config.plugins.values() if isinstance(plugin, AdrgenPlugin)]

@@ -5,7 +5,10 @@ Nothing here knows mkdocs: `adrgen.site.plugin` adds these pages to a mkdocs bui
 
 Layout (paths are markdown files; a site with directory URLs serves `x/y.md` as `x/y/`):
 
-    catalog/index.md                 the catalog home: mechanisms by stance, guidance
+    index.md                         the dashboard: counts, newest decisions, what needs
+                                     attention (decisions/dashboard.md when the site has
+                                     its own home page)
+    catalog/index.md                 the catalog home: the radar, mechanisms by stance, guidance
     catalog/mechanisms/<id>.md       one mechanism, with the decisions that chose it
     catalog/situations.md            accept vs avoid
     catalog/checklist.md             the decision checklist
@@ -13,6 +16,7 @@ Layout (paths are markdown files; a site with directory URLs serves `x/y.md` as 
     decisions/index.md               the decision log, newest first (first page)
     decisions/log/<n>.md             further pages of the log, `page_size` records each
     decisions/graph.md               the decision graph (a bounded slice, see below)
+    decisions/attention.md           every decision that needs attention, paged like the log
     decisions/tags.md                the tags, each with its number of decisions
     decisions/tags/<n>.md            further pages of the tags
     decisions/by-tag/<tag>/...       the decisions with one tag, paged like the log
@@ -24,8 +28,8 @@ sections and the first log page only; record pages are reached from the log, the
 pages, tags and search. No page lists more than `page_size` records: the log and the
 listings by tag and by mechanism are split into pages, a mechanism's own page shows its
 `mechanism_recent` newest decisions, and the graph shows at most `graph_limit` recent
-records. Listing pages are left out of the search index: a search finds the records
-themselves.
+records. Listing pages (the dashboard and graph among them) are left out of the search
+index: a search finds the records themselves.
 
 Page text comes from jinja2 templates in `templates/site/` (a team's `site/` folder beside
 its record templates is looked up first), run in a sandbox. Every `{{ value }}` is escaped
@@ -34,9 +38,11 @@ to inert text unless a template marks it as catalog prose with `| md`.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date as Date
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
@@ -46,14 +52,19 @@ from markupsafe import Markup
 from adrgen import resources
 from adrgen.catalog.models import Catalog, Mechanism
 from adrgen.errors import AdrgenError
+from adrgen.site import dashboard
+from adrgen.site.radar import FENCE as RADAR_FENCE
+from adrgen.site.radar import Blip, radar_source
 from adrgen.site.record_pages import (
     DECISIONS,
+    RELATION_LABELS,
     RecordPage,
     RecordSource,
     build_record_pages,
     prepare_bodies,
     relative_link,
 )
+from adrgen.site.record_text import catalog_targets, page_body
 from adrgen.site.wizard import add_wizard
 from adrgen.templating.escape import code, css_class, entities, mermaid_label, prose, yaml_scalar
 from adrgen.templating.escape import inline as text
@@ -64,11 +75,23 @@ from adrgen.templating.sandbox import (
     describe_failure,
     run_limited,
 )
-from adrgen.vocabulary import Stance
+from adrgen.vocabulary import Stance, Status
 
 CATALOG = "catalog"
 SITE_TEMPLATES = "site"
 STYLESHEET = "assets/adrgen/adrgen.css"
+SCRIPT = "assets/adrgen/adrgen.js"  # filters the rows of a decision table, in the browser
+# mermaid, served from the site: the theme fetches it from unpkg.com when a page has a diagram
+# and no script named mermaid is on the page, which a site read offline cannot do
+MERMAID_SCRIPT = "assets/adrgen/mermaid.min.js"
+
+
+def mermaid_script() -> Path:
+    """The mermaid adrgen ships (MIT; its licence beside it), published at MERMAID_SCRIPT."""
+    return resources.templates_dir() / "site" / "mermaid" / "mermaid.min.js"
+
+
+RECENT = 10  # the newest decisions on the dashboard
 
 
 @dataclass
@@ -77,11 +100,18 @@ class SiteOptions:
     decisions_title: str = "Decisions"
     page_size: int = 100  # records on one page of the decision log
     graph_limit: int = 40  # most recent records drawn in the decision graph
-    mechanism_recent: int = 20  # newest decisions shown on a mechanism's own page
+    mechanism_recent: int = 20  # newest decisions of each status on a mechanism's own page
     templates_dir: Path | None = None  # a team's templates folder; its site/ is looked up first
+    proposed_max_age: int = 30  # days a proposal may wait before the dashboard names it
+    home_at_root: bool = True  # the dashboard is the site's home page (index.md)
+    directory_urls: bool = True  # as mkdocs' use_directory_urls: for links in diagrams and scripts
+    today: Date | None = None  # the day proposals are aged from (default: today)
+    attachment_types: tuple[str, ...] = ()  # published beside records though they can run script
+    # the catalog's radar, drawn by the plugin's fence (an export has no plugin: the table
+    # under it says the same in words)
+    radar: bool = True
     wizard: bool = True  # the page "Which IPC mechanism?" (adrgen.site.wizard)
     wizard_limit: int = 50_000  # answer paths past which the wizard is left out
-    directory_urls: bool = True  # as mkdocs' use_directory_urls: for links a script writes
 
 
 @dataclass
@@ -95,6 +125,8 @@ class Paths:
     log: str = f"{DECISIONS}/index.md"
     graph: str = f"{DECISIONS}/graph.md"
     tags: str = f"{DECISIONS}/tags.md"
+    attention: str = f"{DECISIONS}/attention.md"
+    dashboard: str = "index.md"  # or DASHBOARD_PAGE, when the site has its own home page
 
     @staticmethod
     def mechanism(m: Mechanism) -> str:
@@ -103,6 +135,10 @@ class Paths:
     @staticmethod
     def log_page(number: int) -> str:
         return f"{DECISIONS}/index.md" if number == 1 else f"{DECISIONS}/log/{number}.md"
+
+    @staticmethod
+    def attention_page(number: int) -> str:
+        return f"{DECISIONS}/attention.md" if number == 1 else f"{DECISIONS}/attention/{number}.md"
 
     @staticmethod
     def tags_page(number: int) -> str:
@@ -119,6 +155,9 @@ class Paths:
         return page
 
 
+DASHBOARD_PAGE = f"{DECISIONS}/dashboard.md"
+
+
 @dataclass
 class Site:
     """Everything a generator needs to publish the catalog and the records."""
@@ -127,6 +166,7 @@ class Site:
     files: dict[str, Path] = field(default_factory=dict)  # site path -> file to copy
     texts: dict[str, str] = field(default_factory=dict)  # site path -> a generated file's text
     stylesheet: str = ""  # the CSS of the badges; published at STYLESHEET
+    script: str = ""  # the script that filters decision tables; published at SCRIPT
     nav: list[Any] = field(default_factory=list)  # mkdocs-style nav: [{title: path | [...]}]
     in_nav: set[str] = field(default_factory=set)  # pages the nav names
     raw_html_pages: set[str] = field(default_factory=set)  # pages that need their raw HTML
@@ -155,6 +195,7 @@ def write_pages(site: Site, out_dir: Path) -> None:
         shutil.copyfile(source, target)
     (out_dir / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
     (out_dir / STYLESHEET).write_text(site.stylesheet, encoding="utf-8")
+    (out_dir / SCRIPT).write_text(site.script, encoding="utf-8")
     for path, content in site.texts.items():
         (out_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (out_dir / path).write_text(content, encoding="utf-8")
@@ -171,9 +212,23 @@ def build_site(
     options = options or SiteOptions()
     if options.page_size < 1 or options.graph_limit < 1 or options.mechanism_recent < 1:
         raise AdrgenError("site: page_size, graph_limit and mechanism_recent must be at least 1")
+    if options.proposed_max_age < 0:
+        raise AdrgenError("site: proposed_max_age must be 0 or more days")
     records = build_record_pages(catalog, sources)
     site = Site()
-    site.files = prepare_bodies(records)
+    site.files = prepare_bodies(records, options.attachment_types)
+    targets = catalog_targets(catalog)
+    for record in records:
+        here = posixpath.dirname(record.path)
+        related = {
+            relative_link(target.path, here)
+            for group in record.relation_groups
+            for target in group.targets
+            if target.path
+        }
+        record.body = page_body(
+            record.body, targets, lambda t, h=here: relative_link(t, h), related
+        )
     records.sort(key=RecordPage.sort_key, reverse=True)
     for record in records:
         site.notices.extend(record.problems)
@@ -181,11 +236,13 @@ def build_site(
     pages.catalog_pages()
     pages.log_and_graph()
     pages.tag_pages()
+    pages.dashboard()
     pages.record_pages(kept)
     pages.navigation()
     if options.wizard:
         add_wizard(site, catalog, options, pages.add)
-    site.stylesheet = pages.renderer.stylesheet()
+    site.stylesheet = pages.renderer.asset("adrgen.css")
+    site.script = pages.renderer.asset("adrgen.js")
     return site
 
 
@@ -203,7 +260,7 @@ class _SitePages:
         self.site, self.catalog, self.sources, self.records = site, catalog, sources, records
         self.options = options
         self.renderer = _Renderer(catalog, options)
-        self.paths = Paths()
+        self.paths = Paths(dashboard="index.md" if options.home_at_root else DASHBOARD_PAGE)
         self.by_mechanism: dict[str, list[RecordPage]] = {}
         for record in records:
             if record.mechanism_entry is not None:
@@ -224,10 +281,15 @@ class _SitePages:
         *,
         tags: list[str] | None = None,
         searched: bool = True,
+        wide: bool = False,
         **context: Any,
     ) -> None:
-        markdown = self.renderer.render(template, path, title=title, paths=self.paths, **context)
-        self.site.pages[path] = _front_matter(title, tags, searched) + markdown
+        """With `wide`, the page takes the table of contents' room (for wide tables)."""
+        context.setdefault("show_source", len(self.sources) > 1)
+        markdown = self.renderer.render(
+            template, path, title=title, paths=self.paths, tag_paths=self.tag_paths, **context
+        )
+        self.site.pages[path] = _front_matter(title, tags, searched, wide) + markdown
 
     def add_pages(
         self, page_path: Callable[[int], str], template: str, title: str, rows: list, **context
@@ -241,6 +303,7 @@ class _SitePages:
                 template,
                 title if number == 1 else f"{title}, page {number}",
                 searched=False,
+                wide=True,
                 rows=rows[(number - 1) * size : number * size],
                 page_number=number,
                 page_count=count,
@@ -261,17 +324,44 @@ class _SitePages:
             }
             for stance in Stance
         ]
+        accepted = {
+            m_id: sum(1 for r in chosen if r.status == "accepted")
+            for m_id, chosen in self.by_mechanism.items()
+        }
+        # the radar's blips are numbered in the order of the table below it
+        ordered = [m for ring in rings for m in ring["mechanisms"]]
+        blips = [
+            Blip(
+                number=index,
+                name=m.name,
+                stance=m.stance.value,
+                scope=m.scope.value,
+                accepted=accepted.get(m.id, 0),
+                href=self.page_url(Paths.mechanism(m), paths.catalog),
+            )
+            for index, m in enumerate(ordered, start=1)
+        ]
         self.add(
             paths.catalog,
             "catalog.md.j2",
             catalog.meta.title,
             meta=catalog.meta,
             rings=rings,
+            numbered=[(index, m) for index, m in enumerate(ordered, start=1)],
+            radar=(
+                Markup(f"``` {RADAR_FENCE}\n{radar_source(blips)}\n```")
+                if self.options.radar
+                else None
+            ),
             record_counts={k: len(v) for k, v in self.by_mechanism.items()},
+            accepted_counts=accepted,
         )
+        cap = min(self.options.mechanism_recent, self.options.page_size)
         for m in self.mechanisms:
             chosen = self.by_mechanism.get(m.id, [])
             listing = Paths.listing_pages("by-mechanism", m.id)
+            groups = _by_status(chosen)
+            room = _allot([len(rows) for _, _, rows in groups], cap)
             self.add(
                 Paths.mechanism(m),
                 "mechanism.md.j2",
@@ -282,11 +372,15 @@ class _SitePages:
                 avoiding=[s for s in catalog.situations if m.id in s.avoids],
                 failure_modes=[f for f in catalog.failure_modes if m.id in f.warns_about],
                 tooling=[t for t in catalog.meta.tooling_examples if m.id in t.mechanisms],
-                records=chosen[: self.options.mechanism_recent],
+                groups=[
+                    {"label": label, "settled": settled, "rows": rows[:n], "total": len(rows)}
+                    for (label, settled, rows), n in zip(groups, room, strict=True)
+                ],
                 total=len(chosen),
+                truncated=len(chosen) > cap,
                 listing=listing(1),
             )
-            if len(chosen) > self.options.mechanism_recent:
+            if len(chosen) > cap:
                 back = relative_link(Paths.mechanism(m), posixpath.dirname(listing(1)))
                 self.add_pages(
                     listing,
@@ -306,6 +400,10 @@ class _SitePages:
             failure_modes=catalog.failure_modes,
         )
 
+    def page_url(self, target: str, here: str) -> str:
+        """A link as the built site addresses pages, for links mkdocs does not rewrite."""
+        return page_url(target, here, self.options.directory_urls)
+
     def log_and_graph(self) -> None:
         self.add_pages(
             Paths.log_page,
@@ -313,19 +411,67 @@ class _SitePages:
             "Decision log",
             self.records,
             sources=self.sources,
-            show_source=len(self.sources) > 1,
         )
         limit = self.options.graph_limit
-        shown, extra, mermaid = _graph(self.records, limit)
+        here = self.paths.graph
+        shown, extra, mermaid = _graph(
+            self.records, limit, lambda target: self.page_url(target, here)
+        )
         self.add(
-            self.paths.graph,
+            here,
             "graph.md.j2",
             "Decision graph",
+            searched=False,  # a listing; its diagram's source is no text to search for
+            wide=True,
             shown=shown,
             extra=extra,
             total=len(self.records),
             limit=limit,
+            statuses=[status for status, _ in dashboard.status_counts(shown)],
             mermaid=Markup(mermaid),
+        )
+
+    def dashboard(self) -> None:
+        """The home page: counts, the newest decisions, and what needs attention."""
+        options = self.options
+        attention = dashboard.needs_attention(
+            self.records,
+            self.sources,
+            self.catalog,
+            options.proposed_max_age,
+            options.today or Date.today(),
+        )
+        mechanisms = [
+            {
+                "m": m,
+                "accepted": sum(
+                    1 for r in self.by_mechanism.get(m.id, []) if r.status == "accepted"
+                ),
+                "total": len(self.by_mechanism.get(m.id, [])),
+            }
+            for m in self.mechanisms
+        ]
+        self.add(
+            self.paths.dashboard,
+            "dashboard.md.j2",
+            "Dashboard",
+            searched=False,
+            wide=True,
+            total=len(self.records),
+            sources=self.sources,
+            statuses=dashboard.status_counts(self.records),
+            recent=self.records[:RECENT],
+            attention=attention[:RECENT],
+            attention_total=len(attention),
+            mechanisms=mechanisms,
+            proposed_max_age=options.proposed_max_age,
+        )
+        self.add_pages(
+            Paths.attention_page,
+            "attention.md.j2",
+            "Needs attention",
+            attention,
+            proposed_max_age=options.proposed_max_age,
         )
 
     def tag_pages(self) -> None:
@@ -370,6 +516,7 @@ class _SitePages:
                     tags=record.tags,
                     r=record,
                     body=Markup(record.body),
+                    control=_control(record),
                     tag_pages=[
                         {"name": tag, "path": path}
                         for tag, path in zip(record.tags, tag_paths, strict=True)
@@ -386,10 +533,23 @@ class _SitePages:
 
     def navigation(self) -> None:
         paths, options = self.paths, self.options
+        decisions: list[Any] = [
+            {"Decision log": paths.log},
+            {"Needs attention": paths.attention},
+            {"Graph": paths.graph},
+            {"Tags": paths.tags},
+        ]
+        home: list[Any] = []
+        if options.home_at_root:
+            home = [{"Dashboard": paths.dashboard}]
+        else:
+            decisions.insert(0, {"Dashboard": paths.dashboard})
         self.site.nav = [
+            *home,
+            {entities(options.decisions_title): decisions},
             {
                 entities(options.catalog_title): [
-                    {"Overview": paths.catalog},
+                    {"Radar": paths.catalog},
                     {
                         "Mechanisms": [
                             {entities(m.name): Paths.mechanism(m)} for m in self.mechanisms
@@ -400,15 +560,10 @@ class _SitePages:
                     {"Failure modes": paths.failure_modes},
                 ]
             },
-            {
-                entities(options.decisions_title): [
-                    {"Decision log": paths.log},
-                    {"Graph": paths.graph},
-                    {"Tags": paths.tags},
-                ]
-            },
         ]
         self.site.in_nav = {
+            paths.dashboard,
+            paths.attention,
             paths.catalog,
             paths.situations,
             paths.checklist,
@@ -434,6 +589,7 @@ def _record_inputs(record: RecordPage) -> tuple:
     return (
         record.path,
         record.source.name,
+        record.source.title,  # the team it is shown by
         repr(record.info),
         record.body,
         repr(record.relation_groups),
@@ -442,14 +598,19 @@ def _record_inputs(record: RecordPage) -> tuple:
     )
 
 
-def _front_matter(title: str, tags: list[str] | None = None, searched: bool = True) -> str:
+def _front_matter(
+    title: str, tags: list[str] | None = None, searched: bool = True, wide: bool = False
+) -> str:
     """The page's own front matter. The theme prints the title and tags without escaping
-    them, so they are written as HTML entities; the record's own front matter is not kept."""
+    them, so they are written as HTML entities; the record's own front matter is not kept.
+    A wide page hides the table of contents (material's `hide`), giving its tables the room."""
     lines = ["---", f"title: {yaml_scalar(entities(title))}"]
     if tags:
         lines.append(f"tags: [{', '.join(yaml_scalar(entities(tag)) for tag in tags)}]")
     if not searched:
         lines.append("search: {exclude: true}")
+    if wide:
+        lines.append("hide: [toc]")
     lines.append("---")
     return "\n".join(lines) + "\n\n"
 
@@ -580,20 +741,101 @@ class _Renderer:
                     files.append((str(path), stat.st_mtime_ns, stat.st_size))
         return tuple(files)
 
-    def stylesheet(self) -> str:
+    def asset(self, name: str) -> str:
+        """The stylesheet or script: the team's own if it has one, else adrgen's."""
+        from adrgen.files.reading import read_text
+
         for folder in (self.team_dir, self.builtin):
-            if folder is not None and (folder / "adrgen.css").is_file():
-                return (folder / "adrgen.css").read_text(encoding="utf-8")
+            if folder is not None and os.path.lexists(folder / name):
+                return read_text(folder / name)  # a FIFO or device is refused
         return ""
 
 
-def _status_badge(record: RecordPage) -> Markup:
-    if not record.status:
+def _status_badge(record: RecordPage | str | None) -> Markup:
+    """A record's status (or a status) as a coloured badge."""
+    if isinstance(record, str) or record is None:
+        status = behaves = record
+    else:
+        # a word of its own (on hold, reverted) also takes the colour of the status it
+        # behaves as
+        status, behaves = record.status, record.info.lifecycle or record.status
+    if not status:
         return Markup("")
-    # a word of its own (on hold, reverted) also takes the colour of the status it behaves as
-    classes = dict.fromkeys([record.status, record.info.lifecycle or record.status])
+    classes = dict.fromkeys([status, behaves])
     shown = " ".join(f".adrgen-status-{css_class(word)}" for word in classes)
-    return Markup(f"**{text(record.status)}**{{ .adrgen-status {shown} }}")
+    return Markup(f"**{text(status)}**{{ .adrgen-status {shown} }}")
+
+
+def _address(path: str, directory_urls: bool) -> str:
+    """Where mkdocs publishes a markdown page: `a/b.md` at `a/b/` (or `a/b.html`)."""
+    path, hash_mark, anchor = path.partition("#")
+    if path.endswith(".md"):
+        stem = path[:-3]
+        if not directory_urls:
+            path = stem + ".html"
+        elif stem == "index" or stem.endswith("/index"):
+            path = stem[: -len("index")]
+        else:
+            path = stem + "/"
+    return path + hash_mark + anchor
+
+
+def page_url(target: str, here: str, directory_urls: bool = True) -> str:
+    """A link from the page `here` to `target` (site paths of markdown files) as the built
+    site addresses them: for links in diagrams, which mkdocs does not rewrite."""
+    address = _address(target, directory_urls)
+    path, hash_mark, anchor = address.partition("#")
+    folder = posixpath.dirname(_address(here, directory_urls) + "x")  # `a/b/` or `a/b.html`: a
+    way = posixpath.relpath(path or ".", folder or ".")
+    if path == "" or path.endswith("/"):
+        way = "./" if way == "." else way + "/"
+    return way + hash_mark + anchor
+
+
+def _allot(sizes: list[int], room: int) -> list[int]:
+    """How many of each group's items fit in `room`: shared out evenly, in order, and what
+    a small group leaves goes to the others (accepted, first, gets any remainder)."""
+    given = [0] * len(sizes)
+    waiting = [i for i, size in enumerate(sizes) if size]
+    while room > 0 and waiting:
+        share = max(1, room // len(waiting))
+        for i in list(waiting):
+            take = min(share, sizes[i] - given[i], room)
+            given[i] += take
+            room -= take
+            if given[i] == sizes[i]:
+                waiting.remove(i)
+            if room == 0:
+                break
+    return given
+
+
+def _by_status(records: list[RecordPage]) -> list[tuple[str, bool, list[RecordPage]]]:
+    """A mechanism's decisions grouped: (heading, settled against it?, records newest first);
+    accepted first, then proposed, then every other status, each under its own heading."""
+    groups: dict[str, list[RecordPage]] = {}
+    for record in records:
+        groups.setdefault(record.status or "", []).append(record)
+    order = [s for s in dashboard.STATUS_ORDER if s in groups]
+    order += sorted(s for s in groups if s not in dashboard.STATUS_ORDER and s)
+    order += [""] if "" in groups else []
+    return [
+        (
+            status.capitalize() if status else "No status",
+            status not in ("accepted", "proposed"),
+            groups[status],
+        )
+        for status in order
+    ]
+
+
+def _control(record: RecordPage) -> str | None:
+    """The mechanism id of a record's control channel (a combined design's second path),
+    from its front matter: `control: ID` or `control: {mechanism: ID, ...}`."""
+    control = record.info.front_matter.get("control")
+    if isinstance(control, dict):
+        control = control.get("mechanism")
+    return control if isinstance(control, str) and control.strip() else None
 
 
 def _pager(page_path: Callable[[int], str], number: int, count: int) -> Markup:
@@ -623,23 +865,51 @@ def _pager(page_path: Callable[[int], str], number: int, count: int) -> Markup:
     return Markup(f"Page {number} of {count}: " + " ".join(parts) + "{ .adrgen-pager }")
 
 
-def _graph(records: list[RecordPage], limit: int) -> tuple[list[RecordPage], int, str]:
+# status colours in the graph, as the badges have them: white text on each meets WCAG AA
+GRAPH_STATUS_COLOURS = {
+    Status.accepted: "#2e7d32",
+    Status.proposed: "#1565c0",
+    Status.rejected: "#c62828",
+    Status.superseded: "#6d4c41",
+    Status.deprecated: "#6a1b9a",
+}
+GRAPH_OTHER_COLOUR = "#616161"
+GRAPH_MECHANISM_COLOUR = "#37474f"
+
+
+def _graph_class(status: str | None) -> str:
+    return "st_" + css_class(status or "unknown").replace("-", "_")
+
+
+def _graph(
+    records: list[RecordPage], limit: int, link: Callable[[str], str]
+) -> tuple[list[RecordPage], int, str]:
     """Mermaid for the `limit` most recent records, the records they link to, and mechanisms.
 
     The slice is bounded because mermaid lays the graph out in the reader's browser: past a
-    hundred or so nodes it is slow and unreadable.
+    hundred or so nodes it is slow and unreadable. Each node is coloured by status and links
+    to its page (`link` gives the address from the graph's page).
     """
+    from urllib.parse import quote
+
     shown = records[:limit]
     by_path = {r.path: r for r in records}
     nodes: dict[str, str] = {}
-    lines = ["flowchart LR"]
+    # drawn at its own size (on a phone it scrolls sideways rather than shrink out of reach)
+    lines = ["---", "config:", "  flowchart:", "    useMaxWidth: false", "---", "flowchart LR"]
     ordered: list[RecordPage] = []
+
+    def click(node_id: str, target: str, tip: str) -> None:
+        address = quote(link(target), safe="/#.-_~")
+        lines.append(f'  click {node_id} href "{address}" "{mermaid_label(tip)}"')
 
     def node(record: RecordPage) -> str:
         if record.path not in nodes:
-            nodes[record.path] = f"r{len(nodes)}"
+            nodes[record.path] = node_id = f"r{len(nodes)}"
             ordered.append(record)
-            lines.append(f'  {nodes[record.path]}["{mermaid_label(record.label)}"]')
+            lines.append(f'  {node_id}["{mermaid_label(record.label)}"]')
+            lines.append(f"  class {node_id} {_graph_class(record.status)}")
+            click(node_id, record.path, f"{record.label} ({record.status or 'no status'})")
         return nodes[record.path]
 
     for record in shown:
@@ -657,22 +927,32 @@ def _graph(records: list[RecordPage], limit: int) -> tuple[list[RecordPage], int
                     edge = (node(other), node(record), turned[group.label])
                 else:
                     edge = (node(record), node(other), group.label)
-                if group.label == "Related" and (edge[1], edge[0], edge[2]) in edges:
+                if (
+                    group.label == RELATION_LABELS["relates"]
+                    and (edge[1], edge[0], edge[2]) in edges
+                ):
                     continue
                 edges.add(edge)
     for source, target, kind in sorted(edges):
-        arrow = "-.->" if kind == "Related" else "-->"
+        arrow = "-.->" if kind == RELATION_LABELS["relates"] else "-->"
         lines.append(f"  {source} {arrow}|{kind.lower()}| {target}")
     mechanisms: dict[str, str] = {}
     for record in ordered:
         m = record.mechanism_entry
-        if m is None:
+        if m is None or record.mechanism_path is None:
             continue
         if m.id not in mechanisms:
-            mechanisms[m.id] = f"m{len(mechanisms)}"
-            lines.append(f'  {mechanisms[m.id]}(["{mermaid_label(m.name)}"])')
-            lines.append(f"  class {mechanisms[m.id]} mechanism")
+            mechanisms[m.id] = node_id = f"m{len(mechanisms)}"
+            lines.append(f'  {node_id}(["{mermaid_label(m.name)}"])')
+            lines.append(f"  class {node_id} mechanism")
+            click(node_id, record.mechanism_path, f"{m.name}: {m.stance.value}")
         lines.append(f"  {nodes[record.path]} --- {mechanisms[m.id]}")
-    lines.append("  classDef mechanism fill:#e8f5e9,stroke:#2e7d32")
+    statuses = {record.status for record in ordered}
+    for status in sorted(statuses, key=lambda s: s or ""):
+        colour = GRAPH_STATUS_COLOURS.get(status or "", GRAPH_OTHER_COLOUR)
+        lines.append(f"  classDef {_graph_class(status)} fill:{colour},stroke:{colour},color:#fff")
+    lines.append(
+        f"  classDef mechanism fill:{GRAPH_MECHANISM_COLOUR},stroke:{GRAPH_MECHANISM_COLOUR},color:#fff"
+    )
     extra = len(ordered) - len(shown)
     return ordered, extra, "\n".join(lines)

@@ -9,50 +9,52 @@
           overlay: ../.adrgen/overlay.yaml
           templates: ../templates        # a team's templates; its site/ folder is tried first
 
-Paths are relative to mkdocs.yml. This module, `adrgen.site.speedups.convert_ahead` and
-`adrgen.site.speedups.render_ahead` (which convert pages, and put record pages through the theme,
-on every core) and `adrgen.site.speedups.in_place` (which writes a build over the last one) are the
-plugin's only mkdocs code: the pages themselves come from
-`adrgen.site.pages`, a plain function, and are added here as generated files, so nothing is
-written into the docs folder.
+Paths are relative to mkdocs.yml. This module and `adrgen.site.speedups` (what depends on
+the inside of a given mkdocs-material, behind a version check) are the plugin's only mkdocs
+code, with `adrgen.site.build` that runs mkdocs for `adrgen site`: the pages themselves come from `adrgen.site.pages`, a plain function, and are added
+here as generated files, so nothing is written into the docs folder.
+
+A build (`mkdocs build`, `gh-deploy`, `adrgen site build`; not `serve`, not `--dirty`)
+writes into a new folder beside the site folder, which takes the site folder's place when
+every plugin has written its files: a build that fails or is killed leaves the last site.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-import posixpath
-import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import nest_paths
 
-from adrgen import resources
 from adrgen.errors import AdrgenError
-from adrgen.site import wizard
-from adrgen.site.pages import STYLESHEET, Site, SiteOptions, build_site
-from adrgen.site.safe_markdown import SafeMarkdown
+from adrgen.files.staged_folder import CannotStage, StagedFolder
+from adrgen.site import speedups, wizard
+from adrgen.site.inert_markdown import MERMAID, PAGE_EXTENSIONS
+from adrgen.site.pages import (
+    MERMAID_SCRIPT,
+    SCRIPT,
+    STYLESHEET,
+    Site,
+    SiteOptions,
+    build_site,
+    mermaid_script,
+)
+from adrgen.site.radar import FENCE as RADAR_FENCE
+from adrgen.site.radar import radar_fence
+from adrgen.site.safe_markdown import SafeMarkdown, check_extensions
+from adrgen.site.speedups import shared_fragments
 
 log = get_plugin_logger(__name__)
 
-# what the generated pages are written with: badges and anchors (attr_list), the summary
-# and warning boxes (admonition) and mermaid diagrams (superfences' custom fence)
-NEEDED_EXTENSIONS = ("attr_list", "admonition", "pymdownx.superfences")
-MERMAID_FENCE = "mermaid"
-
-
 RECORDS_OVERRIDE = "ADRGEN_SITE_RECORDS"
-
-TAGS_PLUGIN = frozenset({"material.plugins.tags"})
-
-# mkdocs-material's page with the parts every record page of a folder shares rendered once
-# (see the template)
-RECORD_THEME_TEMPLATE = "adrgen-record.html"
+HOME_PAGE = "index.md"
 
 
 class AdrgenConfig(base.Config):
@@ -65,6 +67,14 @@ class AdrgenConfig(base.Config):
     page_size = c.Type(int, default=100)
     graph_limit = c.Type(int, default=40)
     mechanism_recent = c.Type(int, default=20)
+    proposed_max_age = c.Type(int, default=30)  # days before the dashboard names a proposal
+    # what a team accepts although it can run script on its site (see adrgen.site.safe_markdown
+    # and adrgen.site.record_pages): markdown extensions for record pages, attachment types
+    trusted_extensions = c.ListOfItems(c.Type(str), default=[])
+    attachment_types = c.ListOfItems(c.Type(str), default=[])
+    # the speed-ups of adrgen.site.speedups, used with the mkdocs and material they were
+    # tested with; false builds the plain way (the same pages, more slowly)
+    speedups = c.Type(bool, default=True)
     wizard = c.Type(bool, default=True)  # the page "Which IPC mechanism?"
     wizard_limit = c.Type(int, default=50_000)  # answer paths past which it is left out
 
@@ -77,7 +87,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         self.record_pages: set[str] = set()
         self.generated_pages: set[str] = set()
         self.watched: list[Path] = []
-        self.shared = SharedFragments()
+        self.shared: shared_fragments.SharedFragments | None = None
         # record pages kept between the builds of one `serve`: unchanged ones are not redone
         self.kept_pages: dict[tuple, str] = {}
 
@@ -87,20 +97,17 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
     staging: Path | None = None
     staged: dict[str, str]  # what each staged file holds
 
-    # `build` converts the generated pages out of the nav ahead, on every core
-    # (adrgen.site.speedups.convert_ahead); a full build (not --dirty) also renders the record pages
-    # into the theme's page ahead (adrgen.site.speedups.render_ahead) and writes over the last
-    # build rather than emptying the site folder first (adrgen.site.speedups.in_place)
-    convert_ahead: bool = False
-    full_build: bool = False
-    render_ahead: Any = None
-    nav: Any = None
-    over_last_build: Any = None
+    full_build: bool = False  # `build` or `gh-deploy`, not --dirty
+    record_template: str | None = None  # the theme template of record pages, if not main.html
+    ships_mermaid = False  # the site has no mermaid of its own: adrgen publishes one
+
+    # a full build writes the site into a new folder beside the site folder, which takes the
+    # site folder's place when every plugin has written its files (adrgen.files.staged_folder)
+    staged_site: _StagedSite | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.convert_ahead = command in ("build", "gh-deploy")
         # a dirty build skips the pages whose output is newer than their source
-        self.full_build = self.convert_ahead and not dirty
+        self.full_build = command in ("build", "gh-deploy") and not dirty
         if command == "serve" and dirty and self.staging is None:
             import tempfile
 
@@ -108,8 +115,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             self.staged = {}
 
     def on_shutdown(self) -> None:
-        self._close_render_ahead()
-        self._end_over_last_build(built=False)
+        self._abandon_staged_site()
         if self.staging is not None:
             import shutil
 
@@ -126,11 +132,40 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             self.staged[path] = markdown
         return File.generated(config, path, abs_src_path=str(staged), inclusion=inclusion)
 
-    def on_config(self, config: Any) -> Any:
+    # --- the site folder, replaced whole -----------------------------------------------
+    @event_priority(100)  # first: every plugin then sees the folder this build writes to
+    def _stage_site(self, config: Any) -> Any:
+        self._abandon_staged_site()
+        if not self.full_build:  # a server's builds and dirty ones keep mkdocs' own ways
+            return config
+        try:
+            staged = StagedFolder.begin(Path(config.site_dir))
+        except CannotStage as exc:
+            log.info(
+                f"{exc}: the site is written in place, as mkdocs writes it "
+                "(a build stopped midway leaves part of a site)"
+            )
+            return config
+        self.staged_site = _StagedSite(staged, config)
+        return config
+
+    def _abandon_staged_site(self) -> None:
+        """A build that failed or stopped: the site folder stays as the last build left it."""
+        if self.staged_site is not None:
+            staged, self.staged_site = self.staged_site, None
+            staged.abandon()
+
+    def read_inputs(self, base_dir: Path) -> None:
+        """Find the catalog, overlay, templates and record folders the options name
+        (relative to `base_dir`) and load the catalog; AdrgenError on bad input."""
+        self._resolve(base_dir)
+        self.catalog = self._load_catalog()
+
+    def _configure(self, config: Any) -> Any:
         base_dir = Path(config.config_file_path or ".").resolve().parent
         try:
-            self._resolve(base_dir)
-            self.catalog = self._load_catalog()
+            self.read_inputs(base_dir)
+            check_extensions(config.markdown_extensions, self.config.trusted_extensions)
         except AdrgenError as exc:
             raise PluginError(f"adrgen: {exc.message}") from None
         _ensure_extensions(config)
@@ -138,15 +173,36 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         config.markdown_extensions.append(self.safe)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        if SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(SCRIPT)
         if self.config.wizard:
             config.extra_css.append(wizard.STYLE)
             config.extra_javascript.append(wizard.SCRIPT)
+        # a site that brings its own mermaid keeps it
+        self.ships_mermaid = not any(
+            PurePosixPath(str(script)).name.startswith("mermaid")
+            for script in config.extra_javascript
+        )
+        if self.ships_mermaid:
+            config.extra_javascript.append(MERMAID_SCRIPT)
         self.record_template = None
-        if config.theme.name == "material":
+        self.shared = None
+        if config.theme.name == "material" and self._speedups_usable():
             # last: a site's own templates (custom_dir) come first
-            config.theme.dirs.append(str(resources.templates_dir() / "site" / "theme"))
-            self.record_template = RECORD_THEME_TEMPLATE
+            config.theme.dirs.append(str(shared_fragments.theme_folder()))
+            self.record_template = shared_fragments.RECORD_TEMPLATE
+            self.shared = shared_fragments.SharedFragments()
         return config
+
+    def _speedups_usable(self) -> bool:
+        """Whether this build uses adrgen.site.speedups: asked once a build."""
+        if not self.config.speedups:
+            return False
+        why_not = speedups.why_not_usable()
+        if why_not is not None:
+            log.info(f"speed-ups off ({why_not}): the site is built the plain way")
+            return False
+        return True
 
     def _resolve(self, base_dir: Path) -> None:
         from adrgen.config.workspace import resolve_workspace
@@ -157,7 +213,10 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         team = resolve_workspace(cwd=base_dir)  # a team's .adrgen.yaml fills in the defaults
         self.catalog_dir = path(self.config.catalog) or team.catalog_dir
         self.overlay_path = path(self.config.overlay) or team.overlay_path
-        self.templates_dir = path(self.config.templates) or team.templates_dir
+        self.templates_dir = path(self.config.templates)
+        if self.templates_dir is None and team.templates_dir and team.templates_dir.is_dir():
+            # the team's folder is looked in when it is there (`adrgen init` names one)
+            self.templates_dir = team.templates_dir
         self.record_dirs: list[Path] = []
         self.record_names: list[str | None] = []
         # `adrgen site build --records DIR` publishes other folders than the config names
@@ -178,6 +237,13 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         for folder in self.record_dirs:
             if not folder.is_dir():
                 raise AdrgenError(f"records: {folder}: record folder not found")
+        from adrgen.config.workspace import team_name_of
+
+        # a folder is shown by its `name:` here, else by the team its .adrgen.yaml names
+        self.record_teams = [
+            name or team_name_of(folder)
+            for name, folder in zip(self.record_names, self.record_dirs, strict=True)
+        ]
         if self.templates_dir is not None and not self.templates_dir.is_dir():
             raise AdrgenError(f"templates: {self.templates_dir}: folder not found")
         self.watched = [self.catalog_dir, *self.record_dirs]
@@ -194,26 +260,19 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             catalog = apply_overlay(catalog, self.overlay_path)
         return catalog
 
-    @event_priority(-100)  # last: mkdocs empties the site folder right after this event
-    def on_pre_build(self, config: Any) -> None:
-        self._end_over_last_build(built=False)
-        # a dirty build and a server's keep mkdocs' own ways with the site folder
-        if not self.full_build:
-            return
-        from adrgen.site.speedups import in_place as site_in_place
-
-        if site_in_place.plugins_allow_it(config):
-            self.over_last_build = site_in_place.OverLastBuild.begin(config.site_dir)
-        else:  # another plugin might read the folder: emptied, links removed not followed
-            site_in_place.empty_folder(config.site_dir)
-
-    def _end_over_last_build(self, built: bool) -> None:
-        if self.over_last_build is not None:
-            self.over_last_build.end(built)
-            self.over_last_build = None
-
     # --- pages ------------------------------------------------------------------------
-    def on_files(self, files: Files, config: Any) -> Files:
+    def make_site(
+        self,
+        kept: dict[tuple, str] | None = None,
+        *,
+        home_at_root: bool = True,
+        directory_urls: bool = True,
+        radar: bool = True,
+        wizard: bool = True,
+    ) -> Site:
+        """The pages of the catalog and the records the options name (AdrgenError on bad
+        input); `read_inputs` first. `home_at_root`: the dashboard is the site's home.
+        `radar`, `wizard`: pages that need the plugin (its fence, its scripts)."""
         from adrgen.site.record_pages import load_sources
 
         options = SiteOptions(
@@ -223,13 +282,27 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             graph_limit=self.config.graph_limit,
             mechanism_recent=self.config.mechanism_recent,
             templates_dir=self.templates_dir,
-            wizard=self.config.wizard,
+            proposed_max_age=self.config.proposed_max_age,
+            home_at_root=home_at_root,
+            directory_urls=directory_urls,
+            radar=radar,
+            attachment_types=tuple(self.config.attachment_types),
+            wizard=wizard and self.config.wizard,
             wizard_limit=self.config.wizard_limit,
-            directory_urls=config.use_directory_urls,
         )
+        sources = load_sources(self.record_dirs, self.record_names)
+        for source, team in zip(sources, self.record_teams, strict=True):
+            source.team = team
+        return build_site(self.catalog, sources, options, kept)
+
+    def on_files(self, files: Files, config: Any) -> Files:
         try:
-            sources = load_sources(self.record_dirs, self.record_names)
-            site = build_site(self.catalog, sources, options, self.kept_pages)
+            site = self.make_site(
+                self.kept_pages,
+                # a site's own index.md stays its home page; the dashboard then has its own
+                home_at_root=files.get_file_from_path(HOME_PAGE) is None,
+                directory_urls=config.use_directory_urls,
+            )
         except AdrgenError as exc:
             raise PluginError(f"adrgen: {exc.message}") from None
         for notice in site.notices:
@@ -254,6 +327,10 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             files.append(File.generated(config, path, content=text))
         if files.get_file_from_path(STYLESHEET) is None:
             files.append(File.generated(config, STYLESHEET, content=site.stylesheet))
+        if files.get_file_from_path(SCRIPT) is None:
+            files.append(File.generated(config, SCRIPT, content=site.script))
+        if self.ships_mermaid and files.get_file_from_path(MERMAID_SCRIPT) is None:
+            files.append(File.generated(config, MERMAID_SCRIPT, abs_src_path=str(mermaid_script())))
         self.generated_pages = set(site.pages)
         self.safe_pages = self.generated_pages - site.raw_html_pages
         self.record_pages = site.record_pages
@@ -264,37 +341,20 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         # the page's markdown converter is made right after this event: it picks the policy up
         generated = page.file.generated_by is not None
         self.safe.active = generated and page.file.src_uri in self.safe_pages
+        self.safe.record_page = generated and page.file.src_uri in self.record_pages
         if generated and self.record_template and page.file.src_uri in self.record_pages:
             page.meta.setdefault("template", self.record_template)
         return markdown
 
     @event_priority(-100)  # last: the nav as the build will use it
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
-        self.nav = nav
-        self.shared.reset(nav.pages)
-        if self.over_last_build is not None:
-            # before any file is written (the tags plugin writes its export at `env`)
-            self.over_last_build.clear_the_way(_files_written(files, config))
-        if self.convert_ahead:
-            from adrgen.site.speedups.convert_ahead import convert_ahead
-
-            generated = [
-                file
-                for file in files.documentation_pages()
-                if file.src_uri in self.generated_pages and id(file.page) not in self.shared.in_nav
-            ]
-            # the listings (a hundred rows each) first, so that no worker is left with
-            # the longest pages at the end
-            generated.sort(key=lambda file: file.src_uri in self.record_pages)
-            convert_ahead(generated, config, files)
+        if self.shared is not None:
+            self.shared.reset(nav.pages)
         return nav
 
-    @event_priority(-100)  # last: the workers rendering ahead see every plugin's changes
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
-        env.globals["adrgen_shared"] = self.shared
-        env.globals["adrgen_untitled"] = UntitledPage
-        env.globals["adrgen_rendered_ahead"] = self._rendered_ahead
-        env.globals["adrgen_rendered_output"] = self._rendered_output
+        if self.shared is not None:
+            self.shared.install(env)
         if env.bytecode_cache is None:
             # mkdocs compiles the theme's templates on every build: half of a rebuild
             # when one record changed
@@ -303,51 +363,18 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             env.bytecode_cache = compiled_templates_cache(
                 env, "theme-templates", ("mkdocs", "mkdocs-material")
             )
-        self._close_render_ahead()
-        if self.full_build and self._record_template_is_own(env):
-            from adrgen.site.speedups.render_ahead import RenderAhead
-
-            pages = [
-                file.page
-                for file in files.documentation_pages()
-                if file.src_uri in self.record_pages
-                and id(file.page) not in self.shared.in_nav
-                and file.page.meta.get("template") == self.record_template
-            ]
-            self.render_ahead = RenderAhead.start(pages, config, self.nav, env, files)
         return env
 
-    def _record_template_is_own(self, env: Any) -> bool:
-        """A site's own `adrgen-record.html` may not take pages rendered ahead."""
-        if self.record_template is None:
-            return False
-        own = resources.templates_dir() / "site" / "theme" / self.record_template
-        return env.get_template(self.record_template).filename == str(own)
+    on_config = CombinedEvent(_stage_site, _configure)
 
-    def _rendered_ahead(self, page: Any) -> str | None:
-        """The template printing a worker's rendering of this page, if there is one."""
-        if self.render_ahead is None:
-            return None
-        return self.render_ahead.template_for(page)
-
-    def _rendered_output(self, page: Any) -> Any:
-        from markupsafe import Markup
-
-        return Markup(self.render_ahead.output(page))
-
-    def _close_render_ahead(self) -> None:
-        if self.render_ahead is not None:
-            self.render_ahead.close()
-            self.render_ahead = None
-
-    @event_priority(-100)  # last: after every other plugin wrote its files
+    @event_priority(-10_000)  # after every other plugin, even those that ask to be last
     def on_post_build(self, config: Any) -> None:
-        self._close_render_ahead()
-        self._end_over_last_build(built=True)
+        if self.staged_site is not None:
+            staged, self.staged_site = self.staged_site, None
+            staged.finish()
 
     def on_build_error(self, error: Exception) -> None:
-        self._close_render_ahead()
-        self._end_over_last_build(built=False)
+        self._abandon_staged_site()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for path in self.watched:
@@ -355,88 +382,19 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         return server
 
 
-class SharedFragments:
-    """Theme fragments that are the same on every page of a folder, rendered once.
-
-    A template calls `{% call adrgen_shared(name, page, ...) %}...{% endcall %}`: the body
-    is rendered for the first page of each folder and reused for the others. A page in the
-    navigation is always rendered afresh (the navigation marks it as the current page).
-    Runs of white space are collapsed: the fragments hold no preformatted text.
-    """
-
-    def __init__(self) -> None:
-        self.in_nav: set[int] = set()  # ids: pages are not hashable
-        self.fragments: dict[tuple, Any] = {}
-
-    def reset(self, nav_pages: list[Any]) -> None:
-        self.in_nav = {id(page) for page in nav_pages}
-        self.fragments = {}
-
-    def __call__(
-        self, name: str, page: Any, *variant: Any, caller: Any, titled: bool = False
-    ) -> Any:
-        """With `titled`, the body is rendered for `adrgen_untitled(page)` and the page's
-        title goes where that one's placeholder is."""
-        from markupsafe import Markup
-
-        if id(page) in self.in_nav:
-            fragment = str(caller())
-        else:
-            key = (name, posixpath.dirname(page.url.rstrip("/")), *variant)
-            fragment = self.fragments.get(key)
-            if fragment is None:
-                fragment = self.fragments[key] = _WHITE_SPACE.sub(" ", str(caller()))
-        if titled:
-            fragment = fragment.replace(_TITLE_PLACEHOLDER, _theme_title(page))
-        return Markup(fragment)
-
-
-_WHITE_SPACE = re.compile(r"\s+")
-_TITLE_PLACEHOLDER = "\x00adrgen-page-title\x00"
-
-
-def _theme_title(page: Any) -> str:
-    """The page's title as the theme's header prints it."""
-    if page.meta and page.meta.get("title"):
-        return str(page.meta["title"])
-    return str(page.title)
-
-
-class UntitledPage:
-    """A page whose title is a placeholder, for the fragments `SharedFragments` titles."""
-
-    def __init__(self, page: Any):
-        self._page = page
-        self.meta = {**(page.meta or {}), "title": _TITLE_PLACEHOLDER}
-        self.title = _TITLE_PLACEHOLDER
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._page, name)
-
-
-def _files_written(files: Files, config: Any) -> list[str]:
-    """The files a build writes that are known before it writes any: the site's files, and
-    the tags plugin's export (written without mkdocs' helpers)."""
-    from adrgen.site.speedups.convert_ahead import all_from
-
-    paths = [file.abs_dest_path for file in files if file.inclusion.is_included()]
-    for plugin in config.plugins.values():
-        if all_from(TAGS_PLUGIN, [type(plugin)]) and plugin.config.get("export"):
-            paths.append(os.path.normpath(os.path.join(config.site_dir, plugin.config.export_file)))
-    return paths
-
-
 def _ensure_extensions(config: Any) -> None:
     """Turn on what the generated pages need, keeping any settings the site already has."""
     from pymdownx.superfences import fence_code_format
 
-    for name in NEEDED_EXTENSIONS:
+    for name in PAGE_EXTENSIONS:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
     superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
     fences = superfences.setdefault("custom_fences", [])
-    if not any(f.get("name") == MERMAID_FENCE for f in fences):
-        fences.append({"name": MERMAID_FENCE, "class": "mermaid", "format": fence_code_format})
+    if not any(f.get("name") == MERMAID["name"] for f in fences):
+        fences.append({**MERMAID, "format": fence_code_format})
+    if not any(f.get("name") == RADAR_FENCE for f in fences):
+        fences.append({"name": RADAR_FENCE, "class": RADAR_FENCE, "format": radar_fence})
 
 
 def _extend_nav(config: Any, site: Site, own_pages: list[str]) -> None:
@@ -445,8 +403,12 @@ def _extend_nav(config: Any, site: Site, own_pages: list[str]) -> None:
         # mkdocs would list the docs folder's pages; keep that and add the sections after it
         config.nav = [*nest_paths(own_pages), *site.nav]
         return
-    if not any(path in site.in_nav for path in _nav_paths(config.nav)):
-        config.nav = [*config.nav, *site.nav]
+    named = _nav_paths(config.nav)
+    # a nav that names the home page (the dashboard, when the docs have none) has not
+    # placed the sections: they follow it, without a second entry for the home page
+    if not any(path in site.in_nav and path != HOME_PAGE for path in named):
+        sections = [item for item in site.nav if HOME_PAGE not in item.values()]
+        config.nav = [*config.nav, *(sections if HOME_PAGE in named else site.nav)]
 
 
 def _nav_paths(nav: Any) -> list[str]:
@@ -457,3 +419,54 @@ def _nav_paths(nav: Any) -> list[str]:
     if isinstance(nav, dict):
         return [p for value in nav.values() for p in _nav_paths(value)]
     return []
+
+
+class _StagedSite:
+    """A build written into a new folder beside the site folder (`config.site_dir` names the
+    new folder meanwhile), then put in the site folder's place, or abandoned."""
+
+    def __init__(self, staged: StagedFolder, config: Any):
+        self.staged, self.config = staged, config
+        self.site_dir = config.site_dir
+        config.site_dir = str(staged.path)
+        self.messages = _PathInMessages(config.site_dir, self.site_dir)
+
+    def _restore(self) -> None:
+        # `gh-deploy` publishes config.site_dir once the build is done
+        self.config.site_dir = self.site_dir
+        self.messages.remove()
+
+    def finish(self) -> None:
+        self._restore()
+        try:
+            self.staged.finish()
+        except OSError as exc:
+            self.staged.abandon()
+            raise PluginError(
+                f"adrgen: cannot put the new site in place of {self.site_dir}: "
+                f"{exc.strerror or exc}; the last site is left as it was"
+            ) from None
+
+    def abandon(self) -> None:
+        self._restore()
+        self.staged.abandon()
+
+
+class _PathInMessages(logging.Filter):
+    """mkdocs names the folder it builds into: the site folder is named instead of the new
+    folder beside it, which takes its place at the end."""
+
+    LOGGER = "mkdocs.commands.build"
+
+    def __init__(self, written: str, shown: str):
+        super().__init__()
+        self.written, self.shown = written, shown
+        logging.getLogger(self.LOGGER).addFilter(self)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and self.written in record.msg:
+            record.msg = record.msg.replace(self.written, self.shown)
+        return True
+
+    def remove(self) -> None:
+        logging.getLogger(self.LOGGER).removeFilter(self)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from markupsafe import Markup
 
 from adrgen.catalog.models import Catalog, Mechanism
 from adrgen.errors import AdrgenError
-from adrgen.files.reading import read_text
+from adrgen.files.reading import read_bytes, read_text
 from adrgen.records.parse import (
     MAX_RECORD_BYTES,
     RecordInfo,
@@ -31,25 +32,35 @@ from adrgen.records.parse import (
     scan_records,
     split_front_matter,
 )
+from adrgen.site.record_budget import over_budget, plain_text
 from adrgen.templating.escape import css_class
 from adrgen.templating.escape import inline as text
 
 DECISIONS = "decisions"
+# files published beside records as they are: none of these types can run script on the site
+SAFE_ATTACHMENTS = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico", ".pdf", ".txt", ".csv",
+     ".log", ".json"}
+)  # fmt: skip
+MAX_INLINE_IMAGE_BYTES = 512 * 1024
 # names of generated pages under decisions/ that a folder name must not shadow
-RESERVED_NAMES = {"index", "graph", "tags", "log", "assets", "by-mechanism", "by-tag"}
+RESERVED_NAMES = {
+    "index", "graph", "tags", "log", "assets", "by-mechanism", "by-tag", "dashboard", "attention"
+}  # fmt: skip
 
 _H1 = re.compile(r"^#\s+\S")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # not after a backslash: `\[x](y)` is text that only looks like a link, and stays as written
 _INLINE_LINK = re.compile(
     r"(?<!\\)(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]"
     r"\((?P<lt><?)(?P<dest>[^()\s<>]+(?:\([^()\s]*\)[^()\s<>]*)*)>?(?P<title>\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
 _REFERENCE_DEF = re.compile(r"^(?P<lead>\s{0,3}\[[^\]]+\]:\s*)<?(?P<dest>[^\s>]+)>?(?P<rest>.*)$")
-_CODE_SPAN = re.compile(r"(`+).+?\1")
+_BACKTICKS = re.compile(r"`+")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_DIGITS = re.compile(r"^\D*0*(\d+)$")
+_LINK_TEXT = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
+_DIGITS = re.compile(r"^\D*(\d+)$")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_NEEDS_BRACKETS = re.compile(r"[\s()<>]")
 
 INVERSE = {
     "supersedes": "superseded-by",
@@ -63,7 +74,7 @@ RELATION_LABELS = {
     "superseded-by": "Superseded by",
     "amends": "Amends",
     "amended-by": "Amended by",
-    "relates": "Related",
+    "relates": "Relates to",
 }
 
 
@@ -74,6 +85,11 @@ class RecordSource:
     name: str
     directory: Path
     records: list[RecordInfo] = field(default_factory=list)
+    team: str | None = None  # the name the folder is shown by, when one is configured
+
+    @property
+    def title(self) -> str:
+        return self.team or self.name
 
 
 @dataclass
@@ -99,9 +115,12 @@ class RecordPage:
     path: str  # the page's path in the site, e.g. decisions/team-a/0012-foo.md
     mechanism_entry: Mechanism | None = None
     mechanism_path: str | None = None
+    control_entry: Mechanism | None = None  # a combined design's control channel
     body: str = ""
     relation_groups: list[RelationGroup] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the page could not publish
+    # the links this record itself writes that lead to a published record: (kind, its path)
+    written: set[tuple[str, str]] = field(default_factory=set)
 
     # --- what templates read ---------------------------------------------------------
     @property
@@ -172,8 +191,13 @@ class RecordPage:
     def mechanism_link(self, url: Any) -> Markup:
         """The chosen mechanism, linked to its catalog page when the catalog knows it."""
         if self.mechanism_entry is not None and self.mechanism_path is not None:
-            return Markup(f"[{text(self.mechanism_entry.name)}]({url(self.mechanism_path)})")
-        return Markup(text(self.info.mechanism or ""))
+            shown = f"[{text(self.mechanism_entry.name)}]({url(self.mechanism_path)})"
+        else:
+            shown = text(self.info.mechanism or "")
+        if self.control_entry is not None:
+            control = f"catalog/mechanisms/{self.control_entry.id}.md"
+            shown += f" + [{text(self.control_entry.name)}]({url(control)})"
+        return Markup(shown)
 
     def sort_key(self) -> tuple:
         """Newest first: by date, then number; records without a date after dated ones."""
@@ -201,7 +225,7 @@ def relative_link(target: str, here: str) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "records"
+    return _NOT_SLUG.sub("-", text.lower()).strip("-") or "records"
 
 
 def source_names(directories: list[Path], names: list[str | None] | None = None) -> list[str]:
@@ -276,17 +300,36 @@ def build_record_pages(catalog: Catalog, sources: list[RecordSource]) -> list[Re
         page.mechanism_entry = mechanism
         if mechanism is not None:
             page.mechanism_path = f"catalog/mechanisms/{mechanism.id}.md"
+        if page.info.control:
+            page.control_entry = catalog.mechanism(page.info.control)
     _resolve_relations(pages, index)
     return pages
 
 
-def prepare_bodies(pages: list[RecordPage]) -> dict[str, Path]:
-    """Read each record's text into its page; the files its links need, by site path."""
-    by_file = {page.info.path.resolve(): page for page in pages}
-    assets: dict[str, Path] = {}
+def prepare_bodies(
+    pages: list[RecordPage], attachment_types: Iterable[str] = ()
+) -> dict[str, Path]:
+    """Read each record's text into its page; the files its links need, by site path.
+
+    `attachment_types` are suffixes (`.svg`, `.html`) the site publishes beside records
+    although they can run script on it (see `SAFE_ATTACHMENTS`).
+    """
+    publishing = _Publishing(
+        by_file={page.info.path.resolve(): page for page in pages},
+        extra_types=frozenset(f".{t.lower().lstrip('.')}" for t in attachment_types),
+    )
     for page in pages:
-        page.body = _publishable_body(page, by_file, assets)
-    return assets
+        page.body = _publishable_body(page, publishing)
+    return publishing.assets
+
+
+@dataclass
+class _Publishing:
+    """What preparing the bodies shares: the records by file, and the files to publish."""
+
+    by_file: dict[Path, RecordPage]
+    extra_types: frozenset[str]
+    assets: dict[str, Path] = field(default_factory=dict)
 
 
 class _RecordIndex:
@@ -344,6 +387,7 @@ def _resolve_relations(pages: list[RecordPage], index: _RecordIndex) -> None:
                 continue
             add(page, kind, Target(title=other.label, path=other.path))
             add(other, INVERSE[kind], Target(title=page.label, path=page.path))
+            page.written.add((kind, other.path))
     for page in pages:
         page.relation_groups = [
             RelationGroup(RELATION_LABELS[kind], found[page.path][kind])
@@ -355,9 +399,7 @@ def _resolve_relations(pages: list[RecordPage], index: _RecordIndex) -> None:
 # --- bodies ---------------------------------------------------------------------------
 
 
-def _publishable_body(
-    page: RecordPage, by_file: dict[Path, RecordPage], assets: dict[str, Path]
-) -> str:
+def _publishable_body(page: RecordPage, publishing: _Publishing) -> str:
     # a symlink in the record folder may point anywhere on the build machine: like
     # `scan_records`, publish only what is a regular file in the folder itself
     if page.info.path.is_symlink() or not page.info.path.is_file():
@@ -367,12 +409,16 @@ def _publishable_body(
     except AdrgenError:
         return ""  # the reason is already among the record's problems
     _, body, _ = split_front_matter(text)
+    too_much = over_budget(body)
+    if too_much is not None:
+        page.notes.append(f"{page.info.path.name}: shown as plain text: {too_much}")
+        return plain_text(body, too_much)
     lines = _without_first_heading(body.split("\n"))
     out: list[str] = []
     fence: str | None = None
     for line in _without_comments(lines):
         fence, is_marker = next_fence(line, fence)
-        out.append(line if is_marker or fence else _rewrite_links(line, page, by_file, assets))
+        out.append(line if is_marker or fence else _rewrite_links(line, page, publishing))
     return "\n".join(out).strip("\n") + "\n"
 
 
@@ -396,7 +442,7 @@ def _without_comments(lines: list[str]) -> list[str]:
 
     def flush() -> None:
         if chunk:
-            out.extend(_COMMENT.sub("", "\n".join(chunk)).split("\n"))
+            out.extend(_without_comment_text("\n".join(chunk)).split("\n"))
             chunk.clear()
 
     for line in lines:
@@ -410,33 +456,67 @@ def _without_comments(lines: list[str]) -> list[str]:
     return out
 
 
-def _rewrite_links(
-    line: str, page: RecordPage, by_file: dict[Path, RecordPage], assets: dict[str, Path]
-) -> str:
+def _without_comment_text(text: str) -> str:
+    """`text` without its `<!-- ... -->` comments; one that never closes stays."""
+    kept: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        kept.append(text[position:start])
+        position = end + 3
+    kept.append(text[position:])
+    return "".join(kept)
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """Where the line's code spans are: a run of backticks up to the next run of the same
+    length (a run with no partner is text). Each run's partner is found in one pass."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    partner: list[int | None] = [None] * len(runs)
+    last_of_length: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        partner[index] = last_of_length.get(length)
+        last_of_length[length] = index
+    spans = []
+    index = 0
+    while index < len(runs):
+        closing = partner[index]
+        if closing is None:
+            index += 1
+            continue
+        spans.append((runs[index][0], runs[closing][1]))
+        index = closing + 1
+    return spans
+
+
+def _rewrite_links(line: str, page: RecordPage, publishing: _Publishing) -> str:
     """Point relative links at the published pages and files, outside code spans."""
     if "]" not in line:  # most lines: no link, nothing to look for
         return line
     reference = _REFERENCE_DEF.match(line)
     if reference:
-        target = _published_target(reference.group("dest"), page, by_file, assets)
+        # a definition may serve an image or a link: it is published as an image would be
+        target = _published_target(reference.group("dest"), page, publishing, image=True)
         if target is None:
             return ""
         return f"{reference.group('lead')}{_destination(target)}{reference.group('rest')}"
     parts = []
     last = 0
-    for span in _CODE_SPAN.finditer(line):
-        parts.append(_rewrite_inline(line[last : span.start()], page, by_file, assets))
-        parts.append(span.group(0))
-        last = span.end()
-    parts.append(_rewrite_inline(line[last:], page, by_file, assets))
+    for start, end in _code_spans(line):
+        parts.append(_rewrite_inline(line[last:start], page, publishing))
+        parts.append(line[start:end])
+        last = end
+    parts.append(_rewrite_inline(line[last:], page, publishing))
     return "".join(parts)
 
 
-def _rewrite_inline(
-    text: str, page: RecordPage, by_file: dict[Path, RecordPage], assets: dict[str, Path]
-) -> str:
+def _rewrite_inline(text: str, page: RecordPage, publishing: _Publishing) -> str:
     def replace(match: re.Match[str]) -> str:
-        target = _published_target(match.group("dest"), page, by_file, assets)
+        image = bool(match.group("bang"))
+        target = _published_target(match.group("dest"), page, publishing, image=image)
         if target is None:
             shown = match.group("text") or "link"
             return f"{shown} (not published: `{match.group('dest')}`)"
@@ -448,15 +528,18 @@ def _rewrite_inline(
 
 def _destination(target: str) -> str:
     """A link destination as markdown reads it: in angle brackets when it has spaces."""
-    return f"<{target}>" if re.search(r"[\s()<>]", target) else target
+    return f"<{target}>" if _NEEDS_BRACKETS.search(target) else target
 
 
 def _published_target(
-    dest: str, page: RecordPage, by_file: dict[Path, RecordPage], assets: dict[str, Path]
+    dest: str, page: RecordPage, publishing: _Publishing, *, image: bool = False
 ) -> str | None:
     """Where a link should point on the site, or None when what it names is not published.
 
-    Addresses with a scheme, absolute paths and in-page anchors are left as written.
+    Addresses with a scheme, absolute paths and in-page anchors are left as written. A
+    file beside the record is published when its type cannot run script on the site
+    (`SAFE_ATTACHMENTS`, and what the site adds); an SVG, which can, goes into the page
+    inside its image (`<img>` never runs a picture's script), and is not published.
     """
     if _SCHEME.match(dest) or dest.startswith(("/", "#")):
         return dest
@@ -471,20 +554,42 @@ def _published_target(
     except (OSError, ValueError):
         resolved = None
     here = posixpath.dirname(page.path)
-    if resolved is not None and resolved in by_file:
-        return quote(relative_link(by_file[resolved].path, here)) + suffix
+    if resolved is not None and resolved in publishing.by_file:
+        return quote(relative_link(publishing.by_file[resolved].path, here)) + suffix
     why = None
+    kind = resolved.suffix.lower() if resolved is not None else ""
     if resolved is None or not resolved.exists():
         why = "no such file"
     elif not resolved.is_relative_to(folder) or resolved.name.startswith("."):
         why = "outside the record folder"
     elif not resolved.is_file():
         why = "not a file"
-    elif is_record_name(resolved.name) or resolved.suffix.lower() in (".md", ".markdown"):
+    elif is_record_name(resolved.name) or kind in (".md", ".markdown"):
         why = "a markdown file that is not a record"
+    elif kind not in SAFE_ATTACHMENTS and kind not in publishing.extra_types:
+        if kind == ".svg" and image:
+            try:
+                return _inline_image(resolved)
+            except AdrgenError as exc:
+                why = exc.message.removeprefix(f"{resolved}: ")
+        elif kind == ".svg":
+            why = "an SVG is published only as an image on the page (opened as a page of its own it can run script)"
+        else:
+            why = (
+                f"{kind or 'a file without a type'} can run script on the site or is not a "
+                "known safe type (the adrgen plugin's attachment_types publishes it)"
+            )
     if why:
         page.notes.append(f"{page.info.path.name}: links to {dest}: {why}, not published")
         return None
     site_path = posixpath.join(DECISIONS, page.source.name, resolved.relative_to(folder).as_posix())
-    assets[site_path] = resolved
+    publishing.assets[site_path] = resolved
     return quote(relative_link(site_path, here)) + suffix
+
+
+def _inline_image(path: Path) -> str:
+    """An SVG as the address of its own image: shown on the page, never a page itself."""
+    import base64
+
+    data = read_bytes(path, max_bytes=MAX_INLINE_IMAGE_BYTES)
+    return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")

@@ -9,9 +9,32 @@ jinja and of the packages the templates come from, the environment's class and s
 from __future__ import annotations
 
 import hashlib
+import io
+from pathlib import Path
 from typing import Any
 
+import jinja2
+from jinja2.bccache import Bucket
+
 from adrgen import resources
+from adrgen.errors import AdrgenError
+from adrgen.files.reading import read_bytes
+
+# a compiled template is a few times its source at most; the largest source is 256 KiB
+MAX_ENTRY_BYTES = 16 * 1024 * 1024
+
+
+class CappedBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """jinja's cache of compiled templates, reading each entry like any other file: a
+    regular file only, capped (an entry that is a FIFO or a device is a miss)."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        path = Path(self.directory) / (self.pattern % (bucket.key,))
+        try:
+            data = read_bytes(path, max_bytes=MAX_ENTRY_BYTES)
+        except AdrgenError:
+            return  # missing or not a file: compiled afresh
+        bucket.load_bytecode(io.BytesIO(data))
 
 
 def _versions(packages: tuple[str, ...]) -> list[str]:
@@ -39,8 +62,6 @@ def compiled_templates_cache(
     base = resources.user_cache_dir()
     if base is None:
         return None
-    import jinja2
-
     settings = (
         jinja2.__version__,
         *_versions(packages),
@@ -67,4 +88,4 @@ def compiled_templates_cache(
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return CappedBytecodeCache(str(folder))

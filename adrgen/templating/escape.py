@@ -252,9 +252,23 @@ def prose(value: object) -> Markup:
     return Markup(" ".join(str(value).split()).replace("|", "\\|"))
 
 
+# a `<` that would open a tag, a comment or a declaration if the text were read as HTML
+_TAG_OPENING = re.compile(r"<(?=[A-Za-z!/?])")
+WORD_JOINER = "\u2060"
+
+
+def inert_markup(value: object) -> str:
+    """Text that reads the same but opens no tag when a script puts it into a page as HTML:
+    a word joiner (U+2060, invisible) follows each `<` that would. mkdocs-material's
+    `content.tooltips` does that with every title it shows, and with the text of a heading
+    too long for its line (a page's title in the header)."""
+    return _TAG_OPENING.sub("<" + WORD_JOINER, str(value))
+
+
 def entities(value: object) -> str:
-    """HTML-escaped text for places that templates of the theme print without escaping."""
-    return html.escape(" ".join(str(value).split()), quote=True)
+    """HTML-escaped text for places that templates of the theme print without escaping;
+    the theme may read it back and show it as HTML (see `inert_markup`)."""
+    return html.escape(inert_markup(" ".join(str(value).split())), quote=True)
 
 
 def yaml_scalar(value: object) -> str:

@@ -18,6 +18,7 @@ from jinja2 import BytecodeCache
 
 from adrgen import resources
 from adrgen.errors import AdrgenError
+from adrgen.files.reading import read_bytes
 from adrgen.templating import escape as mdescape
 from adrgen.templating.sandbox import (
     RecordEnvironment,
@@ -25,6 +26,7 @@ from adrgen.templating.sandbox import (
     TemplateFolders,
     describe_failure,
     run_limited,
+    within_limits,
 )
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -93,8 +95,8 @@ def _bytecode_cache(environment: RecordEnvironment) -> BytecodeCache | None:
     from adrgen.templating.cache import compiled_templates_cache
 
     try:
-        marker = hashlib.sha256(Path(sandbox.__file__).read_bytes()).hexdigest()[:16]
-    except OSError:
+        marker = hashlib.sha256(read_bytes(Path(sandbox.__file__))).hexdigest()[:16]
+    except AdrgenError:
         return None
     return compiled_templates_cache(environment, "templates", (), marker)
 
@@ -126,8 +128,9 @@ def render_template(
     context = plain(context)
     try:
         fallback = _display(str(loader.locate(file_name)))
-        template = environment.get_template(file_name)
-        return run_limited(template, context, limits)
+        with within_limits(limits):  # one clock for compiling and rendering
+            template = environment.get_template(file_name)
+            return run_limited(template, context, limits)
     except Exception as exc:  # anything a template does wrong is the template's error
         raise AdrgenError(
             describe_failure(exc, loader.served, fallback, limits, display=_display)

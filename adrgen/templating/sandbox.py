@@ -36,6 +36,9 @@ from jinja2.nodes import Concat
 from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 from jinja2.utils import Namespace
 
+from adrgen.errors import AdrgenError
+from adrgen.files.reading import read_text
+
 MAX_TEMPLATE_BYTES = 256 * 1024
 MAX_NAME_LENGTH = 200
 BUILTIN_PREFIX = "builtin"  # `builtin/madr.md.j2` always means the shipped template
@@ -109,13 +112,10 @@ class TemplateFolders(BaseLoader):
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = self.locate(template)
-        size = path.stat().st_size
-        if size > MAX_TEMPLATE_BYTES:
-            raise SecurityError(f"{path}: {size} bytes is over the {MAX_TEMPLATE_BYTES}-byte limit")
-        try:
-            source = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SecurityError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
+        try:  # a regular file, capped: a template swapped for a FIFO since `locate` is refused
+            source = read_text(path, max_bytes=MAX_TEMPLATE_BYTES)
+        except AdrgenError as exc:
+            raise SecurityError(exc.message) from None
         self.served.add(str(path))
         mtime = path.stat().st_mtime
         return source, str(path), lambda: path.exists() and path.stat().st_mtime == mtime
@@ -143,7 +143,7 @@ class _BoundedConcatGenerator(CodeGenerator):
 
 
 _PRINTF_WIDTH = re.compile(r"%[#0\- +]*(\d+)?(?:\.(\d+))?")
-_FORMAT_SPEC_WIDTH = re.compile(r"\{[^{}]*:[^{}\d]*(\d+)")
+_FORMAT_SPEC_WIDTH = re.compile(r"\{[^{}:]*:[^{}\d]*(\d+)")
 _WIDTH_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map"}
 _SIZED = (str, list, tuple)
 # filters whose numeric arguments are widths or counts of output characters
@@ -168,6 +168,13 @@ class RecordEnvironment(ImmutableSandboxedEnvironment):
         # lipsum makes unbounded text; cycler and joiner are objects a record does not need
         self.globals = {"range": safe_range, "dict": dict, "namespace": Namespace}
         self.filters = {name: self._bounded_filter(name, f) for name, f in self.filters.items()}
+
+    def compile(self, *args: Any, **kwargs: Any) -> Any:
+        """Compiling runs under the render's limits: jinja works out constant expressions
+        while it compiles (`{% set x = [1] | batch(5000000, 'x') | list %}`), and writes
+        the result into the code it generates."""
+        with within_limits(self.limits):
+            return super().compile(*args, **kwargs)
 
     # size checks -------------------------------------------------------------------------
 
@@ -266,32 +273,40 @@ class RecordEnvironment(ImmutableSandboxedEnvironment):
 
 
 @contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the render after `seconds`, even inside a loop that prints nothing."""
+def time_limit(seconds: float, expired: Callable[[], BaseException]) -> Iterator[None]:
+    """Raise `expired()` in this thread once `seconds` have passed, even inside a loop that
+    never returns to the caller; the process's alarm and its handler are as before after.
+
+    Only the main thread receives signals: elsewhere this does nothing, and callers check
+    the clock themselves where they can.
+    """
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:  # the streaming loop still checks the clock between chunks
+    if not usable:
         yield
         return
 
     def on_alarm(signum: int, frame: Any) -> None:
-        raise LimitExceeded(f"rendering took longer than {seconds:g} seconds")
+        raise expired()
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
+    started = time.monotonic()
+    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
     # keep firing: a check that swallowed one alarm meets the next
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
+    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGALRM, previous_handler)
+        if previous_delay > 0:  # someone else's alarm: it still goes off, when it would have
+            left = max(previous_delay - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, previous_interval)
 
 
 def _address_space_in_use() -> int | None:
     try:
-        with open("/proc/self/statm") as statm:
-            pages = int(statm.read().split()[0])
+        pages = int(read_text(Path("/proc/self/statm"), max_bytes=4096).split()[0])
         return pages * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
+    except (AdrgenError, OSError, ValueError, IndexError):
         return None
 
 
@@ -322,17 +337,40 @@ def _memory_limit(headroom: int) -> Iterator[None]:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+_limited = threading.local()
+
+
+@contextmanager
+def within_limits(limits: RenderLimits) -> Iterator[None]:
+    """The time and memory limits around a template's work: compiling it (jinja evaluates
+    constant expressions then) and rendering it. Work inside work already limited keeps
+    the outer limits, so compiling an included template does not restart the clock."""
+    if getattr(_limited, "active", False):
+        yield
+        return
+
+    def expired() -> LimitExceeded:
+        return LimitExceeded(f"rendering took longer than {limits.seconds:g} seconds")
+
+    _limited.active = True
+    try:
+        with time_limit(limits.seconds, expired), _memory_limit(limits.memory_headroom):
+            yield
+    finally:
+        _limited.active = False
+
+
 def run_limited(template: Any, context: dict[str, Any], limits: RenderLimits) -> str:
     """The template's output, streamed and capped; raises what the template raised."""
     deadline = time.monotonic() + limits.seconds
     parts: list[str] = []
     size = 0
-    with _time_limit(limits.seconds), _memory_limit(limits.memory_headroom):
+    with within_limits(limits):
         for chunk in template.generate(context):
             size += len(chunk.encode("utf-8", "surrogatepass"))
             if size > limits.max_bytes:
                 raise LimitExceeded(f"the record is over the {limits.max_bytes}-byte limit")
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline:  # where no alarm can be had
                 raise LimitExceeded(f"rendering took longer than {limits.seconds:g} seconds")
             parts.append(chunk)
     return "".join(parts)

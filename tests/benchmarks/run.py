@@ -237,18 +237,26 @@ def bench_size(n: int, work: Path, repeat: int, stock_limit: int, serve_limit: i
     site_runs = max(2, repeat - 1) if n >= 5000 else repeat
     run(
         "adrgen site build",
-        [ADRGEN, "site", "build", "--config", str(site / "mkdocs.yml")],
+        [ADRGEN, "site", "build", "--mkdocs-file", str(site / "mkdocs.yml")],
         site_runs,
         floor=site_floor,
     )
     results["adrgen site build"]["output_mb"], results["adrgen site build"]["files"] = folder_size(
         out
     )
-    # the build above writes over the last one; a first build (as in CI) starts from no
-    # folder: each run gets a new one, and none is removed until the end
+    # the build above replaces the last build (which it then removes); a first build (as in
+    # CI) has none to remove: each run gets a new folder, and none is removed until the end
     first_builds = [
         _timed(
-            [ADRGEN, "site", "build", "--config", str(site / "mkdocs.yml"), "--out", str(first)],
+            [
+                ADRGEN,
+                "site",
+                "build",
+                "--mkdocs-file",
+                str(site / "mkdocs.yml"),
+                "--out",
+                str(first),
+            ],
             None,
             (0,),
         )
@@ -263,6 +271,14 @@ def bench_size(n: int, work: Path, repeat: int, stock_limit: int, serve_limit: i
         f"  {'adrgen site build, new folder':<28} "
         f"{results['adrgen site build, new folder']['seconds']:7.3f} s",
         flush=True,
+    )
+    # what the speed-ups (adrgen.site.speedups) save: each build with them just after one
+    # without (the `floor` of the pair)
+    run(
+        "adrgen site build, speed-ups",
+        [ADRGEN, "site", "build", "--mkdocs-file", str(site / "mkdocs.yml")],
+        site_runs,
+        floor=[ADRGEN, "site", "build", "--mkdocs-file", str(site / "mkdocs.yml"), "--no-speedups"],
     )
     run(
         "mkdocs build (plugin)",
@@ -325,7 +341,7 @@ def bench_serve_edit(config: Path, record: Path, edits: int) -> dict:
             "site",
             "serve",
             "--dirty",
-            "--config",
+            "--mkdocs-file",
             str(config),
             "--dev-addr",
             f"127.0.0.1:{_free_port()}",
@@ -455,6 +471,11 @@ def report(base: dict, sizes: dict[int, dict]) -> None:
             )
         first = results["adrgen site build, new folder"]
         print(f"  adrgen site build into a new folder (a first build): {first['seconds']:.1f} s")
+        sped = results["adrgen site build, speed-ups"]
+        print(
+            f"  adrgen site build with its speed-ups: {sped['ratio']:.2f} x the build with "
+            f"--no-speedups just before each run ({sped['floor_seconds']:.1f} s)"
+        )
         floor = results["stock material, not in nav"]
         print(
             f"  stock material, the same pages not in the nav: {floor['seconds']:.1f} s, "

@@ -8,12 +8,12 @@ full or a folder that is read-only is a clear error with nothing half-written.
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -141,14 +141,13 @@ def test_14_other_writes_never_follow_a_symlink(team: Team, tmp_path: Path) -> N
 PAUSED_WRITER = textwrap.dedent(
     """
     import os, sys, time
-    from pathlib import Path
     from adrgen.records import write as records_write
     step, ready, *args = sys.argv[1:]
 
     def pausing(original):
         def paused(*a, **k):
-            Path(ready).write_text("ready")
-            time.sleep(60)
+            os.write(int(ready), b"ready")  # the test waits on this, then signals us
+            time.sleep(600)
             return original(*a, **k)
         return paused
 
@@ -162,21 +161,41 @@ PAUSED_WRITER = textwrap.dedent(
 )
 
 
-def _paused(script: str, step: str, args: list[object], tmp_path: Path, cwd: Path):
-    ready = tmp_path / f"ready-{step}"
-    process = subprocess.Popen(
-        [sys.executable, "-c", script, step, str(ready), *[str(a) for a in args]],
-        cwd=cwd,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "ADRGEN_NO_CACHE": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 30
-    while not ready.exists():
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the writer never reached the step"
-        time.sleep(0.02)
+# how long a paused writer may take to reach its step, or to end once signalled: only a
+# writer that hangs comes near it, so the test fails instead of waiting for ever
+STUCK = 300
+
+
+def _as_from_a_terminal() -> None:
+    """Ctrl-C's default action, whatever the test runner inherited: a shell that starts a job
+    in the background (`make test &`, CI runners) ignores SIGINT for it, and the writer would
+    inherit that and sleep through the signal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _paused(script: str, step: str, args: list[object], cwd: Path) -> subprocess.Popen:
+    """The writer, started and waited for until it reports that it reached `step`."""
+    ready_read, ready_write = os.pipe()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-c", script, step, str(ready_write), *[str(a) for a in args]],
+            cwd=cwd,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "ADRGEN_NO_CACHE": "1"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            pass_fds=(ready_write,),
+            preexec_fn=_as_from_a_terminal,
+        )
+    finally:
+        os.close(ready_write)  # the writer holds the only write end: its exit ends the wait
+    with os.fdopen(ready_read, "rb") as ready:
+        reached, _, _ = select.select([ready], [], [], STUCK)
+        said = ready.read(5) if reached else b""
+    if said != b"ready":
+        process.kill()
+        out, err = process.communicate()
+        raise AssertionError(f"the writer never reached the step: {said!r}\n{out}\n{err}")
     return process
 
 
@@ -190,13 +209,13 @@ def _paused(script: str, step: str, args: list[object], tmp_path: Path, cwd: Pat
     ids=["killed-before-its-name", "killed-after-its-name", "ctrl-c-before-its-name"],
 )
 def test_15_killed_mid_write_leaves_the_whole_record_or_nothing(
-    step: str, signal_: int, record_exists: bool, team: Team, tmp_path: Path
+    step: str, signal_: int, record_exists: bool, team: Team
 ) -> None:
     before = record_names(team.records)
     args = ["new", "--answers", team.answers, "--no-input", "--date", "2026-07-08"]
-    process = _paused(PAUSED_WRITER, step, args, tmp_path, team.root)
+    process = _paused(PAUSED_WRITER, step, args, team.root)
     process.send_signal(signal_)
-    out, err = process.communicate(timeout=30)
+    out, err = process.communicate(timeout=STUCK)
     target = team.records / f"0002-{SLUG}.md"
     if signal_ == signal.SIGINT:
         assert process.returncode == 130, (out, err)
@@ -269,15 +288,14 @@ def test_15_a_read_only_folder_writes_nothing(team: Team) -> None:
 PAUSED_LIFECYCLE = textwrap.dedent(
     """
     import os, sys, time
-    from pathlib import Path
     step, ready, *args = sys.argv[1:]
     replace, calls = os.replace, []
 
     def paused(*a, **k):
         calls.append(a)
         if len(calls) == int(step):
-            Path(ready).write_text("ready")
-            time.sleep(60)
+            os.write(int(ready), b"ready")
+            time.sleep(600)
         return replace(*a, **k)
 
     os.replace = paused  # the record cache is off, so only record files are replaced
@@ -313,9 +331,9 @@ def test_15_lifecycle_killed_mid_way_leaves_each_file_old_or_new(
     new = {n: (copy / "decisions" / n).read_bytes() for n in names}
     assert new != old
 
-    process = _paused(PAUSED_LIFECYCLE, str(step), args, tmp_path, team.root)
+    process = _paused(PAUSED_LIFECYCLE, str(step), args, team.root)
     process.kill()
-    process.communicate(timeout=30)
+    process.communicate(timeout=STUCK)
     for name in names:
         now = (team.records / name).read_bytes()
         assert now in (old[name], new[name]), name
