@@ -486,7 +486,10 @@
       }
     }
     update();
-    var record = el("form", { className: "adrgen-wizard-record", "aria-label": "The decision record" }, [
+    // novalidate: the page says what is missing in its own words, and moves the focus there
+    var record = el("form", {
+      className: "adrgen-wizard-record", "aria-label": "The decision record", novalidate: true
+    }, [
       field("title", "Title", "One line, such as: CLI talks to the local build daemon", title),
       field("context", "Context", "The problem in your team's words; may be left empty", context),
       field("deciders", "Deciders", "Names, separated by commas", deciders),
