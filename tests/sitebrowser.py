@@ -61,3 +61,28 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def page_maker(browser: Any) -> Iterator[Any]:
+    """`make(width, scheme, **context_options)`: a new page in its own browser context, at a
+    width and in a palette (the site follows the reader's preference), that collects console
+    errors and uncaught exceptions in `page.problems`; every context is closed on leaving."""
+    contexts = []
+
+    def make(width: int = 1400, scheme: str = "light", **options: Any) -> Any:
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, color_scheme=scheme, **options
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.problems = []
+        page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+        page.on("pageerror", lambda e: page.problems.append(str(e)))
+        return page
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()

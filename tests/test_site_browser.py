@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitebrowser import BROWSER_TESTS
+from tests.sitebrowser import BROWSER_TESTS, page_maker
 from tests.sitebrowser import served as served_at
 from tests.sitebuild import adrgen_record, build_in_process, write_config
 
@@ -291,25 +291,18 @@ def team_site(tmp_path_factory):
 @pytest.fixture
 def open_page(browser):
     """A page at a width and in a palette (the site follows the reader's preference)."""
-    contexts = []
+    with page_maker(browser) as new_page:
 
-    def make(width: int = WIDE, scheme: str = "light"):
-        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-        contexts.append(context)
-        page = context.new_page()
-        page.problems = []
-        page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        page.add_init_script(
-            "const attach = Element.prototype.attachShadow;"
-            "Element.prototype.attachShadow = function (init) {"
-            "  return attach.call(this, {...init, mode: 'open'}); };"
-        )
-        return page
+        def make(width: int = WIDE, scheme: str = "light"):
+            page = new_page(width, scheme)
+            page.add_init_script(
+                "const attach = Element.prototype.attachShadow;"
+                "Element.prototype.attachShadow = function (init) {"
+                "  return attach.call(this, {...init, mode: 'open'}); };"
+            )
+            return page
 
-    yield make
-    for context in contexts:
-        context.close()
+        yield make
 
 
 def _record_url(base: str, folder: str, number: int) -> str:

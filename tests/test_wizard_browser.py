@@ -19,7 +19,7 @@ from adrgen.authoring.context import OUTCOME_TEXT
 from adrgen.catalog.loading import load_catalog
 from adrgen.records.parse import split_front_matter
 from tests.cli_helpers import adrgen
-from tests.sitebrowser import BROWSER_TESTS, served
+from tests.sitebrowser import BROWSER_TESTS, page_maker, served
 from tests.sitebuild import adrgen_record, build_in_process, write_config
 
 pytestmark = BROWSER_TESTS
@@ -68,32 +68,22 @@ def defaults() -> dict[str, Any]:
 
 @pytest.fixture
 def open_page(browser):
-    """A page at a width and in a palette; it records console errors, uncaught exceptions
-    and any request that leaves the site (its own server, the file system, the page's own
-    download)."""
-    contexts = []
+    """A page at a width and in a palette that also records any request that leaves the
+    site (its own server, or the file system, and the page's own download)."""
+    with page_maker(browser) as new_page:
 
-    def make(width: int = WIDE, scheme: str = "light", host: str = "http://127.0.0.1:"):
-        context = browser.new_context(
-            viewport={"width": width, "height": 900}, color_scheme=scheme, accept_downloads=True
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.problems = []
-        page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        page.on(
-            "request",
-            lambda r: (
-                r.url.startswith((host, "data:", "blob:"))
-                or page.problems.append(f"request elsewhere: {r.url}")
-            ),
-        )
-        return page
+        def make(width: int = WIDE, scheme: str = "light", host: str = "http://127.0.0.1:"):
+            page = new_page(width, scheme, accept_downloads=True)
+            page.on(
+                "request",
+                lambda r: (
+                    r.url.startswith((host, "data:", "blob:"))
+                    or page.problems.append(f"request elsewhere: {r.url}")
+                ),
+            )
+            return page
 
-    yield make
-    for context in contexts:
-        context.close()
+        yield make
 
 
 def _open(page, url: str) -> None:

@@ -45,6 +45,7 @@ from adrgen.catalog.models import Catalog, any_matches
 from adrgen.engine import ConflictWarning, Reason, Recommendation, find_conflicts, recommend
 from adrgen.errors import AdrgenError
 from adrgen.files.cache import read_entry, write_entry
+from adrgen.site.record_text import catalog_targets
 from adrgen.vocabulary import FACT_NAMES
 
 PAGE = "catalog/wizard.md"
@@ -407,19 +408,6 @@ def site_url(target: str, here: str, directory_urls: bool) -> str:
     return way + hash_mark + anchor
 
 
-def catalog_pages(catalog: Catalog) -> dict[str, str]:
-    """`kind:id` citation -> the site path (and anchor) of the catalog's page on it."""
-    targets = {f"mechanism:{m.id}": f"catalog/mechanisms/{m.id}.md" for m in catalog.mechanisms}
-    targets.update(
-        {f"situation:{s.id}": f"catalog/situations.md#{s.id}" for s in catalog.situations}
-    )
-    targets.update({f"checklist:{c.id}": f"catalog/checklist.md#{c.id}" for c in catalog.checklist})
-    targets.update(
-        {f"failure-mode:{f.id}": f"catalog/failure-modes.md#{f.id}" for f in catalog.failure_modes}
-    )
-    return targets
-
-
 def _citations(table: dict[str, Any], questions: list[AskedQuestion]) -> Iterator[str]:
     for _, cites in table["reasons"]:
         yield from cites
@@ -434,7 +422,7 @@ def page_data(
     """What the page's script reads: the table, the questions, the mechanisms and the links
     to the catalog's pages (`link` turns a site path into an address from the wizard page)."""
     questions = asked_questions(catalog)
-    targets = catalog_pages(catalog)
+    targets = catalog_targets(catalog)
     meta = catalog.meta
     return {
         "format": FORMAT,

@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -51,6 +52,7 @@ plugins:
   - adrgen:
       records:
         - {records}
+      wizard: {wizard}
 markdown_extensions:
   - admonition
   - attr_list
@@ -233,7 +235,7 @@ def bench_size(n: int, work: Path, repeat: int, stock_limit: int, serve_limit: i
     (site / "docs").mkdir(parents=True, exist_ok=True)
     (site / "docs" / "index.md").write_text("# Decisions\n")
     out = site / "public"
-    (site / "mkdocs.yml").write_text(SITE_CONFIG.format(out=out, records=records))
+    (site / "mkdocs.yml").write_text(SITE_CONFIG.format(out=out, records=records, wizard="true"))
     site_runs = max(2, repeat - 1) if n >= 5000 else repeat
     run(
         "adrgen site build",
@@ -318,6 +320,71 @@ def bench_size(n: int, work: Path, repeat: int, stock_limit: int, serve_limit: i
         )
         results["stock material, all in nav"]["output_mb"], _ = folder_size(stock_out)
     return results
+
+
+def bench_wizard(n: int, work: Path, repeat: int) -> dict:
+    """What the decision wizard adds to a site build at N records: the same site built with
+    `wizard: false`, with the wizard and its table in adrgen's cache (every build after the
+    first), and with the cache emptied first (a first build, as in CI), in turn within each
+    round, so the three see the same machine. Also the size of the wizard's data file."""
+    records = work / f"records-{n}"
+    if not records.is_dir():
+        make_corpus(records, n)
+    site = work / f"wizard-{n}"
+    (site / "docs").mkdir(parents=True, exist_ok=True)
+    (site / "docs" / "index.md").write_text("# Decisions\n")
+    configs = {}
+    for wizard in ("false", "true"):
+        config = site / f"mkdocs-wizard-{wizard}.yml"
+        out = site / f"public-{wizard}"
+        config.write_text(SITE_CONFIG.format(out=out, records=records, wizard=wizard))
+        configs[wizard] = config
+    cache = work / "wizard-cache"
+    saved_cache = ENV.get("ADRGEN_CACHE_DIR")
+    ENV["ADRGEN_CACHE_DIR"] = str(cache)
+
+    def build(wizard: str) -> tuple[float, float]:
+        """Wall seconds, and CPU seconds of the build and every process it started: on a
+        shared machine the wall time of one build swings by seconds, its CPU time much less."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        seconds, _ = _timed([MKDOCS, "build", "-q", "-f", str(configs[wizard])], None, (0,))
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return seconds, cpu
+
+    build("true")  # the record cache and the wizard's table, as a team's second build has
+    rounds: dict[str, list[tuple[float, float]]] = {"off": [], "cached": [], "cold": []}
+    try:
+        for _ in range(repeat):
+            rounds["off"].append(build("false"))
+            rounds["cached"].append(build("true"))
+            for entry in cache.glob("wizard-*.json"):
+                entry.unlink()
+            rounds["cold"].append(build("true"))
+    finally:
+        if saved_cache is None:
+            ENV.pop("ADRGEN_CACHE_DIR", None)
+        else:
+            ENV["ADRGEN_CACHE_DIR"] = saved_cache
+    data = site / "public-true" / "assets" / "adrgen" / "wizard-data.js"
+    result: dict = {"runs": repeat, "rounds": rounds}
+    for name, runs in rounds.items():
+        result[name] = statistics.median(wall for wall, _ in runs)
+        result[f"{name}_cpu"] = statistics.median(cpu for _, cpu in runs)
+    # each round's own difference: the machine's drift between rounds cancels out
+    for name in ("cached", "cold"):
+        for index, kind in ((0, ""), (1, "_cpu")):
+            result[f"added_{name}{kind}"] = statistics.median(
+                with_wizard[index] - without[index]
+                for with_wizard, without in zip(rounds[name], rounds["off"], strict=True)
+            )
+    result["data_kb"] = data.stat().st_size / 1024
+    print(
+        f"  wizard at N={n}: off {result['off']:.2f} s, on (table cached) {result['cached']:.2f} s,"
+        f" on (cache empty) {result['cold']:.2f} s; data {result['data_kb']:.0f} KB",
+        flush=True,
+    )
+    return result
 
 
 def _free_port() -> int:
@@ -488,15 +555,38 @@ def report(base: dict, sizes: dict[int, dict]) -> None:
             )
 
 
+def report_wizard(wizard: dict[int, dict]) -> None:
+    for n, result in wizard.items():
+        print(
+            f"\nDecision wizard at N={n} (mkdocs build; medians of {result['runs']} rounds, "
+            "each building the three in turn; 'adds' is the median of each round's difference)"
+        )
+        print(f"  {'':<24}{'wall':>9}{'adds':>9}{'CPU':>9}{'adds':>9}")
+        print(f"  {'wizard: false':<24}{result['off']:>8.2f}s{'':>9}{result['off_cpu']:>8.2f}s")
+        for name, label in (("cached", "wizard, table cached"), ("cold", "wizard, cache empty")):
+            print(
+                f"  {label:<24}{result[name]:>8.2f}s{result['added_' + name]:>+8.2f}s"
+                f"{result[name + '_cpu']:>8.2f}s{result['added_' + name + '_cpu']:>+8.2f}s"
+            )
+        print(f"  target: adds <= 1 s; its data file {result['data_kb']:.0f} KB (target <= 500 KB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark adrgen at several record counts.")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 5000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--stock-limit", type=int, default=1000, help="largest N for the stock mkdocs baseline"
     )
     parser.add_argument(
         "--serve-limit", type=int, default=1000, help="largest N for the serve --dirty edit"
+    )
+    parser.add_argument(
+        "--wizard-sizes",
+        type=int,
+        nargs="*",
+        default=[1000],
+        help="N at which to measure what the decision wizard adds to a site build",
     )
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results.json")
     args = parser.parse_args()
@@ -518,7 +608,13 @@ def main() -> None:
         for n in args.sizes:
             print(f"N = {n}")
             sizes[n] = bench_size(n, work, args.repeat, args.stock_limit, args.serve_limit)
-        report(base, sizes)
+        wizard = {}
+        for n in args.wizard_sizes:
+            print(f"wizard, N = {n}")
+            wizard[n] = bench_wizard(n, work, max(args.repeat, 5))
+        if sizes:
+            report(base, sizes)
+        report_wizard(wizard)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         json.dumps(
@@ -530,6 +626,7 @@ def main() -> None:
                 },
                 "baselines": base,
                 "sizes": {str(n): r for n, r in sizes.items()},
+                "wizard": {str(n): r for n, r in wizard.items()},
                 "total_seconds": time.time() - started,
             },
             indent=2,
