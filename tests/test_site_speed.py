@@ -15,7 +15,6 @@ import pytest
 from sitebuild import adrgen_record, build_in_process, generated_records, write_config
 
 from adrgen.catalog.loading import load_catalog
-from adrgen.cli import cli
 from adrgen.site import pages as sitepages
 from adrgen.site.pages import SiteOptions, build_site
 from adrgen.site.record_pages import load_sources
