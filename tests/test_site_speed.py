@@ -1,7 +1,8 @@
 """What keeps the site build fast with thousands of records, checked on small sites.
 
 The timings themselves are measured by `make bench` (and `tests/benchmarks/pairs.py`); these
-tests check that each shortcut publishes exactly what the plain way publishes.
+tests check that each shortcut publishes exactly what the plain way publishes, and that a
+record page's navigation is right in a site of several folders.
 """
 
 from __future__ import annotations
@@ -14,12 +15,9 @@ import pytest
 from sitebuild import adrgen_record, build_in_process, generated_records, write_config
 
 from adrgen.catalog.loading import load_catalog
-from adrgen.cli import cli
 from adrgen.site import pages as sitepages
-from adrgen.site import speedups
 from adrgen.site.pages import SiteOptions, build_site
 from adrgen.site.record_pages import load_sources
-from adrgen.site.speedups import shared_fragments
 from adrgen.vocabulary import Stance
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -28,7 +26,6 @@ PRIMARY_NAV = re.compile(
     r'<div class="md-sidebar md-sidebar--primary".*?(?=<div class="md-sidebar md-sidebar--secondary)',
     re.S,
 )
-TESTED_VERSIONS = speedups.why_not_usable() is None
 
 
 def _primary_nav(page: Path) -> str:
@@ -41,28 +38,6 @@ def _record_pages(site_dir: Path, folder: str) -> list[Path]:
     return sorted((site_dir / "decisions" / folder).glob("0*/index.html"))
 
 
-def _every_file(site_dir: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(site_dir).as_posix(): path.read_bytes()
-        for path in sorted(site_dir.rglob("*"))
-        if path.is_file()
-    }
-
-
-@pytest.fixture
-def fragments_used(monkeypatch) -> list[str]:
-    """The names of the fragments the theme asked for, in order."""
-    used: list[str] = []
-    original = shared_fragments.SharedFragments.__call__
-
-    def counting(self, name, page, *variant, **kwargs):
-        used.append(name)
-        return original(self, name, page, *variant, **kwargs)
-
-    monkeypatch.setattr(shared_fragments.SharedFragments, "__call__", counting)
-    return used
-
-
 @pytest.fixture(scope="module")
 def two_folder_site(tmp_path_factory) -> tuple[Path, list[Path]]:
     work = tmp_path_factory.mktemp("shared-nav")
@@ -73,80 +48,7 @@ def two_folder_site(tmp_path_factory) -> tuple[Path, list[Path]]:
     return work, [team_a, team_b]
 
 
-def _with_speedups(config: Path, on: bool) -> Path:
-    """The same config, with the plugin's `speedups` option on or off."""
-    text = config.read_text()
-    config.write_text(
-        text.replace("  - adrgen:\n", f"  - adrgen:\n      speedups: {str(on).lower()}\n")
-    )
-    return config
-
-
-def test_speedups_change_no_byte_of_the_site(tmp_path, monkeypatch, fragments_used) -> None:
-    """Every file of a site built with the speed-ups and without them, byte for byte: record
-    pages in two folders, one of them named in the site's nav."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the sitemap's date
-    team_a, team_b = tmp_path / "team-a", tmp_path / "team-b"
-    generated_records(team_a, 12)
-    generated_records(team_b, 5, start=30)
-    adrgen_record(team_a, 50, 'Quotes " & <angles> in the title', tags=("x",))
-    named = sorted(team_a.glob("0*.md"))[3]
-    sites = {}
-    for on in (True, False):
-        work = tmp_path / f"speedups-{on}"
-        work.mkdir()
-        config = write_config(work, [team_a, team_b], site_dir=work / "public")
-        config.write_text(
-            config.read_text().replace(
-                "plugins:\n", f"  - Pinned: decisions/team-a/{named.name}\nplugins:\n", 1
-            )
-        )
-        fragments_used.clear()
-        sites[on] = _every_file(build_in_process(_with_speedups(config, on)))
-        # with other versions than the tested ones, both builds are the plain one
-        assert bool(fragments_used) == (on and TESTED_VERSIONS)
-    assert sites[True].keys() == sites[False].keys()
-    assert sum(name.endswith(".html") for name in sites[True]) > 40
-    different = [name for name in sites[True] if sites[True][name] != sites[False][name]]
-    assert different == []
-
-
-def test_untested_versions_build_the_plain_way_and_say_so(
-    runner, tmp_path, monkeypatch, fragments_used
-) -> None:
-    records = tmp_path / "records"
-    generated_records(records, 3)
-    config = write_config(tmp_path, [records])
-    from importlib.metadata import version
-
-    monkeypatch.setattr(speedups, "TESTED", {"mkdocs": "0.9.9", "mkdocs-material": "9.0.0"})
-    result = runner.invoke(cli, ["site", "build", "--config", str(config)])
-    assert result.exit_code == 0, result.output
-    said = [line for line in result.output.splitlines() if "speed-ups off" in line]
-    assert len(said) == 1, result.output
-    assert said[0].startswith("INFO")
-    installed = version("mkdocs")
-    assert f"mkdocs {installed} is installed and they were tested with mkdocs 0.9.9" in said[0]
-    assert fragments_used == []
-
-
-@pytest.mark.skipif(not TESTED_VERSIONS, reason="the speed-ups run only with the tested versions")
-def test_no_speedups_turns_them_off(runner, tmp_path, fragments_used) -> None:
-    records = tmp_path / "records"
-    generated_records(records, 3)
-    config = write_config(tmp_path, [records])
-    assert runner.invoke(cli, ["site", "build", "--config", str(config)]).exit_code == 0
-    assert fragments_used
-    fragments_used.clear()
-    result = runner.invoke(cli, ["site", "build", "--config", str(config), "--no-speedups"])
-    assert result.exit_code == 0, result.output
-    assert fragments_used == []
-    assert "speed-ups off" not in result.output, "asked for: nothing to say"
-    build_in_process(_with_speedups(config, False))
-    assert fragments_used == []
-
-
-def test_shared_navigation_links_resolve_from_every_record_page(two_folder_site) -> None:
+def test_navigation_links_resolve_from_every_record_page(two_folder_site) -> None:
     work, folders = two_folder_site
     site_dir = build_in_process(write_config(work, folders, site_dir=work / "links"))
     for folder in ("team-a", "team-b"):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +22,10 @@ from adrgen.commands.common import (
 from adrgen.engine import Recommendation
 from adrgen.engine import recommend as run_engine
 from adrgen.terminal import echo
+
+if TYPE_CHECKING:
+    from adrgen.answers.model import Answers
+    from adrgen.files.safe_yaml import LineMap
 
 
 @click.command()
@@ -73,16 +79,14 @@ def recommend(
             "give either --answers FILE or --record N (see `adrgen recommend --help`)"
         )
     ws = workspace(config_path, catalog_dir, records_dir=records_dir, overlay_path=overlay_path)
-    if record_ref is not None:
-        answers, lines, source, saved = _saved(ws.records_dir, record_ref)
-    else:
-        answers, lines, source, saved = (*_loaded(answers_path), answers_path, None)
+    given = _saved(ws.records_dir, record_ref) if record_ref else _loaded(answers_path)
+    answers, saved = given.answers, given.saved
     if allow_conflicts:
         answers = answers.model_copy(update={"allow_conflicts": True})
     try:
         result = run_engine(answers, ws.catalog)
     except AnswerProblem as exc:
-        raise exc.at(source, lines) from None
+        raise exc.at(given.source, given.lines) from None
     if output_format == "json":
         data = result.to_dict()
         if not explain:
@@ -99,14 +103,25 @@ def recommend(
         echo(format_trace(result, ws.catalog))
 
 
-def _loaded(answers_path: Path) -> tuple:
+@dataclass
+class _Given:
+    """The answers to recommend for, where they came from, and (read back from a record)
+    what that record decided."""
+
+    answers: Answers
+    source: Path
+    lines: LineMap | None = None
+    saved: dict[str, Any] | None = None
+
+
+def _loaded(answers_path: Path) -> _Given:
     from adrgen.answers.loading import load_answers_data, validate_answers
 
     data, lines = load_answers_data(answers_path)
-    return validate_answers(data, answers_path, lines), lines
+    return _Given(validate_answers(data, answers_path, lines), answers_path, lines)
 
 
-def _saved(records_dir: Path, ref: str) -> tuple:
+def _saved(records_dir: Path, ref: str) -> _Given:
     """The answers record `ref` rests on, and what it decided (for the JSON `record` key)."""
     from adrgen.errors import AdrgenError
     from adrgen.records.lifecycle import find_record
@@ -125,7 +140,7 @@ def _saved(records_dir: Path, ref: str) -> tuple:
         "control": meta.control,
         "recommended": meta.recommended,
     }
-    return answers, None, record.path, decided
+    return _Given(answers, record.path, saved=decided)
 
 
 def _record_line(saved: dict, result: Recommendation) -> str:

@@ -95,12 +95,6 @@ def site() -> None:
 @records_option
 @click.option("--strict", is_flag=True, help="Fail when mkdocs reports a warning.")
 @click.option("--verbose", "-v", is_flag=True, help="Show mkdocs' debug messages.")
-@click.option(
-    "--no-speedups",
-    is_flag=True,
-    help="Build the plain way (the same pages, more slowly), as the plugin option "
-    "`speedups: false` does.",
-)
 def build(
     config_file: Path | None,
     old_config_file: Path | None,
@@ -108,7 +102,6 @@ def build(
     records: tuple[Path, ...],
     strict: bool,
     verbose: bool,
-    no_speedups: bool,
 ) -> None:
     """Build the site: catalog pages, the decision log and one page per record.
 
@@ -129,7 +122,6 @@ def build(
         strict,
         verbose,
         records,
-        speedups=not no_speedups,
     )
     echo(f"site written to {site_dir}; open {site_dir / 'index.html'}", one_line=True)
 

@@ -79,10 +79,8 @@ def build_with_mkdocs(
     strict: bool = False,
     verbose: bool = False,
     records: tuple[Path, ...] = (),
-    speedups: bool = True,
 ) -> Path:
-    """Build the site; the folder it was written to. Without `speedups`, the adrgen
-    plugin builds the plain way, as with its option `speedups: false`."""
+    """Build the site; the folder it was written to."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
@@ -95,9 +93,6 @@ def build_with_mkdocs(
             from mkdocs.commands.build import build
 
             config = load_config(config_file=str(config_file), **options)
-            if not speedups:
-                for plugin in _adrgen_plugins(config):
-                    plugin.config.speedups = False
             # as `mkdocs build` runs it: plugins learn which command runs (adrgen's then
             # writes the site into a new folder that takes the site folder's place)
             config.plugins.on_startup(command="build", dirty=False)

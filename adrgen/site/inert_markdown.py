@@ -26,6 +26,7 @@ from html.parser import HTMLParser
 
 from adrgen.records.parse import next_fence
 from adrgen.site.safe_markdown import DANGEROUS_ELEMENTS, URL_ATTRIBUTES, url_is_safe
+from adrgen.templating.escape import map_matches
 from adrgen.templating.sandbox import LimitExceeded, time_limit
 
 # what the site's pages are written with: mkdocs' own three, and what adrgen's pages add
@@ -153,14 +154,12 @@ def _escaped(line: str, position: int) -> bool:
 
 
 def _inert_text_with_links(text: str) -> str:
-    out = []
-    position = 0
-    for match in _INLINE_DESTINATION.finditer(text):
-        out.append(_inert_text(text[position : match.start()]))
-        out.append(f"]({_safe_destination(match.group('dest'))})")
-        position = match.end()
-    out.append(_inert_text(text[position:]))
-    return "".join(out)
+    return map_matches(
+        _INLINE_DESTINATION,
+        text,
+        _inert_text,
+        lambda match: f"]({_safe_destination(match.group('dest'))})",
+    )
 
 
 def _safe_destination(dest: str) -> str:

@@ -9,9 +9,9 @@
           overlay: ../.adrgen/overlay.yaml
           templates: ../templates        # a team's templates; its site/ folder is tried first
 
-Paths are relative to mkdocs.yml. This module and `adrgen.site.speedups` (what depends on
-the inside of a given mkdocs-material, behind a version check) are the plugin's only mkdocs
-code, with `adrgen.site.build` that runs mkdocs for `adrgen site`: the pages themselves come from `adrgen.site.pages`, a plain function, and are added
+Paths are relative to mkdocs.yml. This module is the plugin's only mkdocs code, with
+`adrgen.site.build` that runs mkdocs for `adrgen site`; both use mkdocs' public plugin API
+alone: the pages themselves come from `adrgen.site.pages`, a plain function, and are added
 here as generated files, so nothing is written into the docs folder.
 
 A build (`mkdocs build`, `gh-deploy`, `adrgen site build`; not `serve`, not `--dirty`)
@@ -35,7 +35,7 @@ from mkdocs.utils import nest_paths
 
 from adrgen.errors import AdrgenError
 from adrgen.files.staged_folder import CannotStage, StagedFolder
-from adrgen.site import speedups, wizard
+from adrgen.site import wizard
 from adrgen.site.inert_markdown import MERMAID, PAGE_EXTENSIONS
 from adrgen.site.pages import (
     MERMAID_SCRIPT,
@@ -49,7 +49,6 @@ from adrgen.site.pages import (
 from adrgen.site.radar import FENCE as RADAR_FENCE
 from adrgen.site.radar import radar_fence
 from adrgen.site.safe_markdown import SafeMarkdown, check_extensions
-from adrgen.site.speedups import shared_fragments
 
 log = get_plugin_logger(__name__)
 
@@ -72,9 +71,6 @@ class AdrgenConfig(base.Config):
     # and adrgen.site.record_pages): markdown extensions for record pages, attachment types
     trusted_extensions = c.ListOfItems(c.Type(str), default=[])
     attachment_types = c.ListOfItems(c.Type(str), default=[])
-    # the speed-ups of adrgen.site.speedups, used with the mkdocs and material they were
-    # tested with; false builds the plain way (the same pages, more slowly)
-    speedups = c.Type(bool, default=True)
     wizard = c.Type(bool, default=True)  # the page "Which IPC mechanism?"
     wizard_limit = c.Type(int, default=50_000)  # answer paths past which it is left out
 
@@ -87,7 +83,6 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         self.record_pages: set[str] = set()
         self.generated_pages: set[str] = set()
         self.watched: list[Path] = []
-        self.shared: shared_fragments.SharedFragments | None = None
         # record pages kept between the builds of one `serve`: unchanged ones are not redone
         self.kept_pages: dict[tuple, str] = {}
 
@@ -98,7 +93,6 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
     staged: dict[str, str]  # what each staged file holds
 
     full_build: bool = False  # `build` or `gh-deploy`, not --dirty
-    record_template: str | None = None  # the theme template of record pages, if not main.html
     ships_mermaid = False  # the site has no mermaid of its own: adrgen publishes one
 
     # a full build writes the site into a new folder beside the site folder, which takes the
@@ -185,24 +179,7 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         )
         if self.ships_mermaid:
             config.extra_javascript.append(MERMAID_SCRIPT)
-        self.record_template = None
-        self.shared = None
-        if config.theme.name == "material" and self._speedups_usable():
-            # last: a site's own templates (custom_dir) come first
-            config.theme.dirs.append(str(shared_fragments.theme_folder()))
-            self.record_template = shared_fragments.RECORD_TEMPLATE
-            self.shared = shared_fragments.SharedFragments()
         return config
-
-    def _speedups_usable(self) -> bool:
-        """Whether this build uses adrgen.site.speedups: asked once a build."""
-        if not self.config.speedups:
-            return False
-        why_not = speedups.why_not_usable()
-        if why_not is not None:
-            log.info(f"speed-ups off ({why_not}): the site is built the plain way")
-            return False
-        return True
 
     def _resolve(self, base_dir: Path) -> None:
         from adrgen.config.workspace import resolve_workspace
@@ -342,19 +319,9 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         generated = page.file.generated_by is not None
         self.safe.active = generated and page.file.src_uri in self.safe_pages
         self.safe.record_page = generated and page.file.src_uri in self.record_pages
-        if generated and self.record_template and page.file.src_uri in self.record_pages:
-            page.meta.setdefault("template", self.record_template)
         return markdown
 
-    @event_priority(-100)  # last: the nav as the build will use it
-    def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
-        if self.shared is not None:
-            self.shared.reset(nav.pages)
-        return nav
-
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
-        if self.shared is not None:
-            self.shared.install(env)
         if env.bytecode_cache is None:
             # mkdocs compiles the theme's templates on every build: half of a rebuild
             # when one record changed

@@ -155,18 +155,33 @@ def _escape_prose_text(text: str) -> str:
     return "".join(out)
 
 
+def map_matches(
+    pattern: re.Pattern[str],
+    text: str,
+    between: Callable[[str], str],
+    matched: Callable[[re.Match[str]], str],
+) -> str:
+    """`text` with each match of `pattern` replaced by `matched(match)` and each stretch
+    between matches by `between(stretch)`."""
+    out = []
+    position = 0
+    for match in pattern.finditer(text):
+        out.append(between(text[position : match.start()]))
+        out.append(matched(match))
+        position = match.end()
+    out.append(between(text[position:]))
+    return "".join(out)
+
+
 def _escape_prose_characters(text: str) -> str:
     """Escaped, but for emphasis that opens and closes where markdown readers agree it does;
     any other `*` or `_` is escaped (Python-Markdown drops text around unbalanced ones)."""
-    out = []
-    position = 0
-    for match in _EMPHASIS.finditer(text):
-        mark, inner = match.group(1), match.group(2)
-        out.append(_escape_plain_prose(text[position : match.start()]))
-        out.append(f"{mark}{_escape_plain_prose(inner)}{mark}")
-        position = match.end()
-    out.append(_escape_plain_prose(text[position:]))
-    return "".join(out)
+
+    def emphasis(match: re.Match[str]) -> str:
+        mark = match.group(1)
+        return f"{mark}{_escape_plain_prose(match.group(2))}{mark}"
+
+    return map_matches(_EMPHASIS, text, _escape_plain_prose, emphasis)
 
 
 def _escape_plain_prose(text: str) -> str:

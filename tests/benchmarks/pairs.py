@@ -1,8 +1,8 @@
 """Interleaved runs of two commands: A, B, A, B, ... and the median of the pair ratios.
 
     python tests/benchmarks/pairs.py --pairs 5 \\
-        "with=adrgen site build --mkdocs-file site/mkdocs.yml" \\
-        "without=adrgen site build --mkdocs-file site/mkdocs.yml --no-speedups"
+        "new=adrgen site build --mkdocs-file site/mkdocs.yml" \\
+        "old=PYTHONHASHSEED=0 ../before/.venv/bin/adrgen site build --mkdocs-file site/mkdocs.yml"
 
 Each argument is LABEL=COMMAND; a command may start with VAR=value words, set in its
 environment. One run of each goes first and is not counted (it warms caches and leaves a

@@ -274,14 +274,6 @@ def bench_size(n: int, work: Path, repeat: int, stock_limit: int, serve_limit: i
         f"{results['adrgen site build, new folder']['seconds']:7.3f} s",
         flush=True,
     )
-    # what the speed-ups (adrgen.site.speedups) save: each build with them just after one
-    # without (the `floor` of the pair)
-    run(
-        "adrgen site build, speed-ups",
-        [ADRGEN, "site", "build", "--mkdocs-file", str(site / "mkdocs.yml")],
-        site_runs,
-        floor=[ADRGEN, "site", "build", "--mkdocs-file", str(site / "mkdocs.yml"), "--no-speedups"],
-    )
     run(
         "mkdocs build (plugin)",
         [MKDOCS, "build", "-q", "-f", str(site / "mkdocs.yml")],
@@ -538,11 +530,6 @@ def report(base: dict, sizes: dict[int, dict]) -> None:
             )
         first = results["adrgen site build, new folder"]
         print(f"  adrgen site build into a new folder (a first build): {first['seconds']:.1f} s")
-        sped = results["adrgen site build, speed-ups"]
-        print(
-            f"  adrgen site build with its speed-ups: {sped['ratio']:.2f} x the build with "
-            f"--no-speedups just before each run ({sped['floor_seconds']:.1f} s)"
-        )
         floor = results["stock material, not in nav"]
         print(
             f"  stock material, the same pages not in the nav: {floor['seconds']:.1f} s, "
