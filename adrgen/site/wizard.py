@@ -45,6 +45,7 @@ from adrgen.catalog.models import Catalog, any_matches
 from adrgen.engine import ConflictWarning, Reason, Recommendation, find_conflicts, recommend
 from adrgen.errors import AdrgenError
 from adrgen.files.cache import read_entry, write_entry
+from adrgen.files.reading import read_bytes
 from adrgen.site.record_text import catalog_targets
 from adrgen.vocabulary import FACT_NAMES
 
@@ -272,14 +273,14 @@ def _source_digest() -> bytes:
     digest = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*.py")):
         digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+        digest.update(read_bytes(path) + b"\0")
     return digest.digest()
 
 
 def _cache_name(catalog: Catalog) -> str | None:
     try:
         source = _source_digest()
-    except OSError:
+    except (OSError, AdrgenError):  # no readable source: build the table, keep no entry
         return None
     digest = hashlib.sha256(f"{__version__}\0{FORMAT}\0".encode())
     digest.update(source)
