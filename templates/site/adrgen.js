@@ -122,12 +122,17 @@
     });
   }
 
-  // material's instant navigation swaps pages without loading them: it announces each one
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setUp);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUp);
-  } else {
-    setUp();
+  // run `setUp` on every page shown; the wizard's script, loaded after this one, uses it too
+  function onEachPage(setUp) {
+    // material's instant navigation swaps pages without loading them: it announces each one
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(setUp);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", setUp);
+    } else {
+      setUp();
+    }
   }
+  window.adrgenOnEachPage = onEachPage;
+  onEachPage(setUp);
 })();

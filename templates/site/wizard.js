@@ -591,12 +591,5 @@
     });
   }
 
-  // material's instant navigation swaps pages without loading them: it announces each one
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setUp);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUp);
-  } else {
-    setUp();
-  }
+  window.adrgenOnEachPage(setUp);  // from adrgen.js, which every page loads first
 })();
