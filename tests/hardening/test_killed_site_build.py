@@ -36,11 +36,31 @@ ENV = {"SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
 EVENT_TIMEOUT = 300  # seconds: a loaded machine is slow, but the event comes
 
 
-def _build(config: Path, cwd: Path) -> subprocess.Popen:
+# a hook that holds the build between the search plugin writing its index and adrgen putting
+# the new folder in the site's place (a moment too short to catch by looking), once the
+# variable names the file that says it is there
+PAUSE_VARIABLE = "ADRGEN_TEST_PAUSED_AFTER_SEARCH"
+PAUSE_HOOK = f"""\
+import os
+import signal
+
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-5000)  # after search (0), before adrgen's site swap (-10000)
+def on_post_build(config):
+    paused = os.environ.get({PAUSE_VARIABLE!r})
+    if paused:
+        open(paused, "w").close()
+        signal.pause()  # until the test's signal ends the build
+"""
+
+
+def _build(config: Path, cwd: Path, **env: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "adrgen", "site", "build", "--config", str(config)],
+        [sys.executable, "-m", "adrgen", "site", "build", "--mkdocs-file", str(config)],
         cwd=cwd,
-        env={**os.environ, **ENV},
+        env={**os.environ, **ENV, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -66,6 +86,9 @@ class Sites:
         self.records = work / "records"
         generated_records(self.records, RECORDS)
         self.config = write_config(work, [self.records], site_dir=work / "public")
+        (work / "pause_hook.py").write_text(PAUSE_HOOK)
+        self.config.write_text(self.config.read_text() + "hooks:\n  - pause_hook.py\n")
+        self.paused = work / "paused-after-search"
         self.site_dir = work / "public"
         self.old_copy = work / "old-copy"
         build = _build(self.config, work)
@@ -108,17 +131,27 @@ POINTS: dict[str, Callable[[Sites], bool]] = {
         and any((folder / "decisions" / "records").glob(f"{NEW_RECORDS[-1]:04d}-*"))
         for folder in _staged(sites, "build")
     ),
-    "search-index-written": lambda sites: any(
-        (folder / "search" / "search_index.json").exists() for folder in _staged(sites, "build")
+    "search-index-written": lambda sites: (
+        sites.paused.exists()
+        and any(
+            (folder / "search" / "search_index.json").exists() for folder in _staged(sites, "build")
+        )
     ),
     "taking-the-sites-place": lambda sites: bool(_staged(sites, "swap")),
 }
 
 
-def _kill_at(sites: Sites, reached: Callable[[Sites], bool], signum: int) -> bool:
+# the points the build is held at by the hook, so that the kill cannot miss them
+HELD_AT = {"search-index-written"}
+
+
+def _kill_at(sites: Sites, point: str, signum: int) -> bool:
     """Start the new build and kill it as soon as it reaches the point; whether it was
     killed there (False: it finished first)."""
-    build = _build(sites.config, sites.work)
+    reached = POINTS[point]
+    sites.paused.unlink(missing_ok=True)
+    held = {PAUSE_VARIABLE: str(sites.paused)} if point in HELD_AT else {}
+    build = _build(sites.config, sites.work, **held)
     deadline = time.monotonic() + EVENT_TIMEOUT
     try:
         while not reached(sites):
@@ -143,7 +176,7 @@ def test_killed_site_build_leaves_the_last_site_or_the_new_one(sites, point, sig
     sites.put_back_the_last_build()
     # a narrow point may pass between two looks on a loaded machine: try again
     for _ in range(5):
-        if _kill_at(sites, POINTS[point], signum):
+        if _kill_at(sites, point, signum):
             break
         sites.put_back_the_last_build()
     else:
