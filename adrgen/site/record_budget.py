@@ -11,8 +11,8 @@ here they are bounded, so that one record can neither stall nor break the site:
   preformatted text under a note that says why (`plain_text`);
 - while a record's page is converted, `convert_within_budget` stops a conversion that
   runs longer than RECORD_SECONDS or too deep for Python's stack, and converts the page's
-  text as plain text instead. The clock needs the main thread (where `mkdocs build` and its
-  workers convert); a server converting in another thread relies on the measuring alone.
+  text as plain text instead. The clock needs the main thread (where `mkdocs build`
+  converts); a server converting in another thread relies on the measuring alone.
 """
 
 from __future__ import annotations
