@@ -15,6 +15,13 @@ from adrgen.terminal import print_json, print_table  # noqa: F401 (printers)
 F = Callable[..., Any]
 
 
+def design_words(mechanism: str | None, control: str | None) -> str:
+    """`shared-memory`, or `shared-memory + local-grpc` with a control channel beside it."""
+    if mechanism and control:
+        return f"{mechanism} + {control}"
+    return mechanism or ""
+
+
 def file_option(name: str, dest: str, help: str, **extra: Any) -> Callable[[F], F]:
     """An option naming a file (a folder is refused), passed on as a Path."""
     return click.option(

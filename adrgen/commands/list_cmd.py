@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from adrgen.commands.common import config_option, dir_option, format_option, print_json, workspace
+from adrgen.commands.common import (
+    config_option,
+    design_words,
+    dir_option,
+    format_option,
+    print_json,
+    workspace,
+)
 from adrgen.records.parse import RecordInfo, records_if_any
 from adrgen.terminal import echo
 
@@ -17,13 +24,6 @@ def record_label(record: RecordInfo) -> str:
     """`0007`, or the file's id for records named by date or slug; `!` marks a problem."""
     label = f"{record.number:04d}" if record.number is not None else record.id
     return f"{label}{PROBLEM_MARK}" if record.problems else label
-
-
-def _design(record: RecordInfo) -> str:
-    """`shared-memory`, or `shared-memory + local-grpc` with a control channel beside it."""
-    if record.mechanism and record.control:
-        return f"{record.mechanism} + {record.control}"
-    return record.mechanism or ""
 
 
 @click.command(name="list")
@@ -60,5 +60,14 @@ def list_records(records_dir: Path | None, config_path: Path | None, output_form
 
     print_table(
         ["number", "title", "status", "date", "mechanism"],
-        [[record_label(r), r.title, r.status or "", r.date or "", _design(r)] for r in records],
+        [
+            [
+                record_label(r),
+                r.title,
+                r.status or "",
+                r.date or "",
+                design_words(r.mechanism, r.control),
+            ]
+            for r in records
+        ],
     )

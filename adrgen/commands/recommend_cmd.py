@@ -14,6 +14,7 @@ from adrgen.commands.common import (
     answers_option,
     catalog_option,
     config_option,
+    design_words,
     dir_option,
     format_option,
     print_json,
@@ -145,13 +146,9 @@ def _saved(records_dir: Path, ref: str) -> _Given:
 
 def _record_line(saved: dict, result: Recommendation) -> str:
     """What a record chose, and whether the advice for its saved facts is still the same."""
-
-    def design(mechanism: str, control: str | None) -> str:
-        return mechanism + (f" + {control}" if control else "")
-
-    chose = design(saved["mechanism"], saved["control"])
-    then = design(saved["recommended"] or saved["mechanism"], saved["control"])
-    now = design(result.mechanism, result.control.mechanism if result.control else None)
+    chose = design_words(saved["mechanism"], saved["control"])
+    then = design_words(saved["recommended"] or saved["mechanism"], saved["control"])
+    now = design_words(result.mechanism, result.control.mechanism if result.control else None)
     verdict = "unchanged" if now == then else f"now {now} (it was {then})"
     return f"Record {saved['number']} ({Path(saved['path']).name}) chose {chose}; the advice for its facts is {verdict}."
 
