@@ -162,6 +162,16 @@ def _inert_text_with_links(text: str) -> str:
     )
 
 
+def link_destinations(text: str) -> list[str]:
+    """Where each inline link `](destination "title")` in the text points, without its
+    angle brackets."""
+    return [
+        match.group("dest").removeprefix("<").removesuffix(">")
+        for match in _INLINE_DESTINATION.finditer(text)
+        if match.group("dest").strip("<>")
+    ]
+
+
 def _safe_destination(dest: str) -> str:
     """The address, or `#` if it could run script; never in angle brackets, so that no
     `<` is left outside code (what needs them, spaces and brackets, is percent-encoded)."""

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from adrgen.catalog.models import Catalog
 from adrgen.records.parse import next_fence
+from adrgen.site.inert_markdown import link_destinations
 
 # the words that open a relation line, as the record readers know them
 RELATION_WORDS = (
@@ -99,24 +100,8 @@ def _shown_in_block(line: str, related: set[str]) -> bool:
     """A relation line whose every link the Relations block has."""
     if not _RELATION_LINE.match(line):
         return False
-    destinations = _link_destinations(line)
+    destinations = link_destinations(line)
     return bool(destinations) and all(d.split("#")[0] in related for d in destinations)
-
-
-def _link_destinations(line: str) -> list[str]:
-    """Where each `](destination)` on the line points. Split at every `](` so each character
-    is looked at once (a pattern that tries every `](` to the line's end is quadratic)."""
-    found = []
-    for after in line.split("](")[1:]:
-        closing = after.find(")")
-        if closing < 0:
-            continue
-        inside = after[:closing].strip()
-        destination = inside.split(None, 1)[0] if inside else ""
-        destination = destination.removeprefix("<").removesuffix(">")
-        if destination:
-            found.append(destination)
-    return found
 
 
 def _code_spans(line: str) -> list[tuple[int, int]]:
