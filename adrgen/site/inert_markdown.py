@@ -26,7 +26,7 @@ from html.parser import HTMLParser
 
 from adrgen.records.parse import next_fence
 from adrgen.site.safe_markdown import DANGEROUS_ELEMENTS, URL_ATTRIBUTES, url_is_safe
-from adrgen.templating.escape import map_matches
+from adrgen.templating.escape import code_spans, map_matches
 from adrgen.templating.sandbox import LimitExceeded, time_limit
 
 # what the site's pages are written with: mkdocs' own three, and what adrgen's pages add
@@ -112,45 +112,9 @@ def _inert_line(line: str) -> str:
         dest = _safe_destination(reference.group("dest"))
         return _inert_text(reference.group("lead")) + dest
     out = []
-    for text, is_code in _code_spans(line):
+    for is_code, text in code_spans(line):
         out.append(text if is_code else _inert_text_with_links(text))
     return "".join(out)
-
-
-def _code_spans(line: str) -> list[tuple[str, bool]]:
-    """The line cut into text and code spans: a run of backticks not after a backslash
-    opens a span that the next run of the same length closes."""
-    runs = [m for m in _BACKTICKS.finditer(line) if not _escaped(line, m.start())]
-    # for each run, the index of the next run of the same length, found in one pass
-    next_same: list[int | None] = [None] * len(runs)
-    last_seen: dict[int, int] = {}
-    for index in range(len(runs) - 1, -1, -1):
-        length = len(runs[index].group(0))
-        next_same[index] = last_seen.get(length)
-        last_seen[length] = index
-    parts: list[tuple[str, bool]] = []
-    position = index = 0
-    while index < len(runs):
-        closing = next_same[index]
-        if closing is None:
-            index += 1
-            continue
-        start, end = runs[index].start(), runs[closing].end()
-        if start > position:
-            parts.append((line[position:start], False))
-        parts.append((line[start:end], True))
-        position = end
-        index = closing + 1
-    parts.append((line[position:], False))
-    return parts
-
-
-def _escaped(line: str, position: int) -> bool:
-    """Whether the character at `position` follows an odd number of backslashes."""
-    count = 0
-    while position - count - 1 >= 0 and line[position - count - 1] == "\\":
-        count += 1
-    return count % 2 == 1
 
 
 def _inert_text_with_links(text: str) -> str:

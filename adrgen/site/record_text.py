@@ -20,6 +20,7 @@ from collections.abc import Callable
 from adrgen.catalog.models import Catalog
 from adrgen.records.parse import next_fence
 from adrgen.site.inert_markdown import link_destinations
+from adrgen.templating.escape import code_spans
 
 # the words that open a relation line, as the record readers know them
 RELATION_WORDS = (
@@ -34,7 +35,6 @@ _STATUS_H2 = re.compile(r"^##\s+status\s*#*\s*$", re.IGNORECASE)
 _CITATION = re.compile(
     r"(?<![\w/:.-])(mechanism|situation|checklist|failure-mode|guidance|tooling):([a-z0-9][a-z0-9-]*)\b"
 )
-_BACKTICKS = re.compile(r"`+")
 _MERMAID_OPEN = re.compile(r"^(\s{0,3})(`{3,}|~{3,})\s*mermaid\s*$")
 
 
@@ -104,27 +104,6 @@ def _shown_in_block(line: str, related: set[str]) -> bool:
     return bool(destinations) and all(d.split("#")[0] in related for d in destinations)
 
 
-def _code_spans(line: str) -> list[tuple[int, int]]:
-    """Where the line's code spans start and end: a run of backticks closed by the next run
-    of the same length. Each length's runs are paired in one pass, so the scan is linear."""
-    runs_by_length: dict[int, list[tuple[int, int]]] = {}
-    for run in _BACKTICKS.finditer(line):
-        runs_by_length.setdefault(len(run.group()), []).append(run.span())
-    # An opener pairs with the next run of its length unless an earlier span swallowed it.
-    candidates = sorted(
-        (runs[i][0], runs[i + 1][1])
-        for runs in runs_by_length.values()
-        for i in range(len(runs) - 1)
-    )
-    spans = []
-    taken_to = 0
-    for start, end in candidates:
-        if start >= taken_to:
-            spans.append((start, end))
-            taken_to = end
-    return spans
-
-
 def _drop_empty_section(out: list[str], heading_at: int | None) -> None:
     """A status section whose relation lines went, with nothing else in it, goes too."""
     if heading_at is None or any(line.strip() for line in out[heading_at + 1 :]):
@@ -140,11 +119,6 @@ def _link_citations(line: str, targets: dict[str, str], link: Callable[[str], st
         target = targets.get(match.group(0))
         return f"[{match.group(0)}]({link(target)})" if target else match.group(0)
 
-    parts = []
-    last = 0
-    for start, end in _code_spans(line):
-        parts.append(_CITATION.sub(replace, line[last:start]))
-        parts.append(line[start:end])
-        last = end
-    parts.append(_CITATION.sub(replace, line[last:]))
-    return "".join(parts)
+    return "".join(
+        piece if is_code else _CITATION.sub(replace, piece) for is_code, piece in code_spans(line)
+    )

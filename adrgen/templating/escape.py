@@ -24,7 +24,6 @@ Two targets, one rule each:
 
 from __future__ import annotations
 
-import bisect
 import html
 import json
 import re
@@ -113,29 +112,39 @@ _LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\(([^()\s<>\"']{1,2000})\)")
 _SAFE_ADDRESS = re.compile(r"^(?:https?://[^/]|[^:/]*(?:/|$)|#)", re.IGNORECASE)
 
 
-def _code_spans(text: str) -> list[tuple[bool, str]]:
-    """`text` cut into (is code span, piece): a run of n backticks opens a span that the next
-    run of exactly n closes, as CommonMark reads them. Linear: runs are looked up by length."""
-    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
-    by_length: dict[int, list[int]] = {}
-    for index, (start, end) in enumerate(runs):
-        by_length.setdefault(end - start, []).append(index)
+def code_spans(text: str) -> list[tuple[bool, str]]:
+    """`text` cut into (is code span, piece): a run of n backticks, not after a backslash,
+    opens a span that the next such run of exactly n closes, as CommonMark reads them.
+    Linear: each run's closing run is found in one pass from the end."""
+    runs = [m.span() for m in _BACKTICKS.finditer(text) if not _after_backslash(text, m.start())]
+    next_same: list[int | None] = [None] * len(runs)
+    last_seen: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        next_same[index] = last_seen.get(length)
+        last_seen[length] = index
     pieces: list[tuple[bool, str]] = []
     position = index = 0
     while index < len(runs):
-        start, end = runs[index]
-        same = by_length[end - start]
-        after = bisect.bisect_right(same, index)
-        if after == len(same):
+        closing = next_same[index]
+        if closing is None:
             index += 1  # no closing run: these backticks are text
             continue
-        closing = same[after]
+        start, end = runs[index][0], runs[closing][1]
         pieces.append((False, text[position:start]))
-        pieces.append((True, text[start : runs[closing][1]]))
-        position = runs[closing][1]
+        pieces.append((True, text[start:end]))
+        position = end
         index = closing + 1
     pieces.append((False, text[position:]))
     return [(code, piece) for code, piece in pieces if piece]
+
+
+def _after_backslash(text: str, position: int) -> bool:
+    """Whether the character at `position` follows an odd number of backslashes."""
+    count = 0
+    while position - count - 1 >= 0 and text[position - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
 
 
 def _escape_prose_text(text: str) -> str:
@@ -191,9 +200,7 @@ def _escape_plain_prose(text: str) -> str:
 
 
 def _escape_prose(line: str) -> str:
-    return "".join(
-        piece if code else _escape_prose_text(piece) for code, piece in _code_spans(line)
-    )
+    return "".join(piece if code else _escape_prose_text(piece) for code, piece in code_spans(line))
 
 
 def prose_block(text: object) -> str:
