@@ -36,6 +36,7 @@ from mkdocs.utils import nest_paths
 from adrgen.errors import AdrgenError
 from adrgen.files.staged_folder import CannotStage, StagedFolder
 from adrgen.site import wizard
+from adrgen.site.html_whitespace import collapse_indentation
 from adrgen.site.inert_markdown import MERMAID, PAGE_EXTENSIONS
 from adrgen.site.pages import (
     MERMAID_SCRIPT,
@@ -333,6 +334,10 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
         return env
 
     on_config = CombinedEvent(_stage_site, _configure)
+
+    @event_priority(-10_000)  # last: other plugins read the page as the theme wrote it
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        return collapse_indentation(output)
 
     @event_priority(-10_000)  # after every other plugin, even those that ask to be last
     def on_post_build(self, config: Any) -> None:
