@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= build/example
 
-.PHONY: run test test-oldest install install-test browser lint bench clean examples
+.PHONY: run test test-under-load test-oldest install install-test browser lint bench clean examples
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ lint: install-test
 
 test: install-test browser lint
 	$(BIN)/python -m pytest -q
+
+# The whole suite RUNS times in a row while HOGS busy processes load the machine (stress-ng
+# when installed, else a Python loop); each run's output in build/under-load/
+RUNS ?= 5
+HOGS ?= 1
+test-under-load: install-test browser
+	RUNS=$(RUNS) HOGS=$(HOGS) PYTHON=$(BIN)/python tests/load/run_under_load.sh
 
 # The site's tests against the oldest mkdocs and mkdocs-material pyproject.toml allows (its
 # `>=` bounds, pinned), in a venv of their own; `make test` runs them against the newest.

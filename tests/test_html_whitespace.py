@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from adrgen.site import html_whitespace
 from adrgen.site.html_whitespace import collapse_indentation
+from adrgen.site.plugin import with_mermaid_if_drawn
 from tests.sitebuild import adrgen_record, build_in_process, write_config
 
 KEPT = ("pre", "code", "kbd", "textarea", "script", "style")
@@ -97,15 +98,12 @@ THEME_LIKE = """<!doctype html>
 """
 
 
-def test_indentation_between_tags_becomes_one_newline() -> None:
+def test_indentation_beside_a_tag_becomes_one_newline() -> None:
     collapsed = collapse_indentation(THEME_LIKE)
     assert '<li class="md-nav__item">\n<a href="../" class="md-nav__link">\n<span' in collapsed
     nav = collapsed[collapsed.index("<nav") : collapsed.index("</nav>")]
-    # what is left is beside text, not between two tags
-    assert [line for line in nav.splitlines() if line != line.lstrip()] == [
-        "              Decision log",
-        "            </span>",
-    ]
+    assert [line for line in nav.splitlines() if line != line.lstrip()] == []
+    assert '<span class="md-ellipsis">\nDecision log\n</span>' in collapsed
     # a gap of spaces alone is left as it is: it shows as the space between two words
     assert "<em>as</em>  <strong>" in collapsed
 
@@ -148,7 +146,8 @@ def test_only_white_space_outside_the_kept_elements_changes(pieces: list[str]) -
     assert collapse_indentation(collapsed) == collapsed  # once is enough
 
 
-# shapes that would make a backtracking scan quadratic, each about 100 KB
+# shapes that would make a backtracking scan quadratic, each about 100 KB (for the
+# collapsing and for the plugin's look for a diagram)
 HOSTILE = {
     "gaps without an end": ">" + " \n" * 50_000,
     "open pre": "<pre" * 25_000,
@@ -156,6 +155,12 @@ HOSTILE = {
     "closings": "</pre>" * 16_000,
     "gaps": ">\n \n<" * 20_000,
     "tags and gaps": "<code>\n  >\n" * 10_000,
+    "newlines then text": "a" + "\n" * 100_000 + "x",
+    "spaces then a newline": "a" + " " * 100_000 + "\nx",
+    "newlines and spaces": "a" + " \n" * 50_000 + "x",
+    "after a tag, no newline": "><" + "> " * 50_000,
+    "an unended class": 'class="' + "mermai " * 14_000,
+    "classes": 'class="' * 14_000,
 }
 
 
@@ -176,6 +181,7 @@ def test_hostile_pages_are_collapsed_in_linear_time(shape: str) -> None:
     try:
         started = time.perf_counter()
         collapse_indentation(HOSTILE[shape])
+        with_mermaid_if_drawn(HOSTILE[shape] + "</body>", "decisions/graph/")
         took = time.perf_counter() - started
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -187,7 +193,8 @@ def test_every_pattern_in_the_module_is_checked() -> None:
     patterns = {
         name for name, value in vars(html_whitespace).items() if isinstance(value, re.Pattern)
     }
-    assert patterns == {"_TAG", "_GAP"}  # and _RAW_TEXT_END's, which only find an end tag
+    # and _RAW_TEXT_END's, which only look for an end tag
+    assert patterns == {"_TAG", "_AFTER_TAG", "_BEFORE_TAG"}
 
 
 def test_a_built_record_page_keeps_its_code_and_loses_the_indentation(tmp_path: Path) -> None:
@@ -199,9 +206,22 @@ def test_a_built_record_page_keeps_its_code_and_loses_the_indentation(tmp_path: 
         "Frames through shared memory",
         body_extra="\n```python\ndef publish(frame):\n    ring.put(frame)\n        # deeper\n```\n",
     )
+    adrgen_record(
+        records,
+        2,
+        "Control messages beside the frames",
+        body_extra="\n```mermaid\nflowchart LR\n    a --> b\n```\n",
+    )
     site = build_in_process(write_config(tmp_path, [records], site_dir=tmp_path / "public"))
     page = next((site / "decisions").rglob("0001-*/index.html")).read_text()
     assert "publish" in page
+    # the shipped mermaid is loaded by the pages that draw a diagram, and only by them
+    assert "mermaid.tiny.js" not in page
+    drawn = next((site / "decisions").rglob("0002-*/index.html")).read_text()
+    source = re.search(r'<script src="([^"]*mermaid\.tiny\.js)"></script>\n</body>', drawn)
+    assert source is not None
+    assert (site / "decisions" / "x" / "y").joinpath(source.group(1)).resolve().is_file()
+    assert "<code>flowchart LR\n    a --&gt; b" in drawn
     code = re.search(r"<pre.*?</pre>", page, re.S).group()
     assert "\n    " in code and "\n        " in code  # the code's own indentation
     outside = re.sub(r"<(pre|script|style|textarea)\b.*?</\1>", "", page, flags=re.S)

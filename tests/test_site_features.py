@@ -431,8 +431,8 @@ def test_init_then_new_then_site_build_shows_the_dashboard(tmp_path) -> None:
     ).exists()
     # the graph draws offline: mermaid comes with the site, not from the theme's CDN
     graph = next((tmp_path / "site").rglob("graph/index.html")).read_text(encoding="utf-8")
-    assert "assets/adrgen/mermaid.min.js" in graph
-    assert (tmp_path / "site" / "assets" / "adrgen" / "mermaid.min.js").stat().st_size > 1_000_000
+    assert "assets/adrgen/mermaid.tiny.js" in graph
+    assert (tmp_path / "site" / "assets" / "adrgen" / "mermaid.tiny.js").stat().st_size > 1_000_000
 
 
 def test_init_keeps_an_existing_mkdocs_file_and_says_how_to_extend_it(

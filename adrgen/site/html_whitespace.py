@@ -1,10 +1,11 @@
 """A page's indentation between tags, dropped where a browser would ignore it anyway.
 
 mkdocs-material's templates indent every line of the navigation, header and footer, which
-is a fifth of a record page's bytes (about 20 MB of a 5,000-record site). Between two tags,
-a run of whitespace shows as one space wherever CSS collapses white space, so a run that
-holds a newline is cut to that newline. Nothing else
-changes: text, attribute values and every element whose white space shows or matters
+is a fifth of a record page's bytes (about 20 MB of a 5,000-record site). Beside a tag, a
+run of whitespace shows as one space wherever CSS collapses white space, so a run that
+holds a newline is cut to that newline. Nothing else changes: text, attribute values
+(which the theme and Python-Markdown write without a raw `>` or `<`), and every element
+whose white space shows or matters
 (`pre`, `code` and `kbd`, which the theme styles `pre-wrap`, `textarea`, `script`, `style`)
 are left as they are.
 """
@@ -18,17 +19,20 @@ _KEPT = ("pre", "code", "kbd")
 _RAW_TEXT = ("script", "style", "textarea")  # their content is not markup: skip to the end
 _TAG = re.compile(r"<(/?)(" + "|".join(_KEPT + _RAW_TEXT) + r")\b", re.IGNORECASE)
 _RAW_TEXT_END = {name: re.compile(f"</{name}\\b", re.IGNORECASE) for name in _RAW_TEXT}
-# a run with a newline in it (indentation; a run of spaces alone is short and left as it is).
-# Linear: a run starts only after a `>`, and the runs after two `>` never overlap
-_GAP = re.compile(r">[ \t\r]*\n[ \t\r\n]*<")
+# A run of whitespace that holds a newline, cut to that newline when a tag ends before it
+# or starts after it (a run of spaces alone is short and left as it is). Both linear: a run
+# is tried from its first character only (after a `>`, or after a character that is not
+# white space), so no character is scanned twice
+_AFTER_TAG = re.compile(r">[ \t\r]*\n[ \t\r\n]*")
+_BEFORE_TAG = re.compile(r"(?<![ \t\r\n])[ \t\r]*\n[ \t\r\n]*<")
 
 
 def _collapse(html: str) -> str:
-    return _GAP.sub(">\n<", html)
+    return _BEFORE_TAG.sub("\n<", _AFTER_TAG.sub(">\n", html))
 
 
 def collapse_indentation(html: str) -> str:
-    """`html` with each whitespace run between two tags that holds a newline cut to that
+    """`html` with each whitespace run beside a tag that holds a newline cut to that
     newline, outside the elements whose white space shows."""
     pieces: list[str] = []
     # a kept stretch runs from just after the `<` of its first tag to just before the `>`

@@ -83,12 +83,12 @@ STYLESHEET = "assets/adrgen/adrgen.css"
 SCRIPT = "assets/adrgen/adrgen.js"  # filters the rows of a decision table, in the browser
 # mermaid, served from the site: the theme fetches it from unpkg.com when a page has a diagram
 # and no script named mermaid is on the page, which a site read offline cannot do
-MERMAID_SCRIPT = "assets/adrgen/mermaid.min.js"
+MERMAID_SCRIPT = "assets/adrgen/mermaid.tiny.js"
 
 
 def mermaid_script() -> Path:
     """The mermaid adrgen ships (MIT; its licence beside it), published at MERMAID_SCRIPT."""
-    return resources.templates_dir() / "site" / "mermaid" / "mermaid.min.js"
+    return resources.templates_dir() / "site" / "mermaid" / "mermaid.tiny.js"
 
 
 RECENT = 10  # the newest decisions on the dashboard

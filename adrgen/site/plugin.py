@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -31,7 +32,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.utils import nest_paths
+from mkdocs.utils import get_relative_url, nest_paths
 
 from adrgen.errors import AdrgenError
 from adrgen.files.staged_folder import CannotStage, StagedFolder
@@ -178,8 +179,6 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
             PurePosixPath(str(script)).name.startswith("mermaid")
             for script in config.extra_javascript
         )
-        if self.ships_mermaid:
-            config.extra_javascript.append(MERMAID_SCRIPT)
         return config
 
     def _resolve(self, base_dir: Path) -> None:
@@ -337,6 +336,8 @@ class AdrgenPlugin(BasePlugin[AdrgenConfig]):
 
     @event_priority(-10_000)  # last: other plugins read the page as the theme wrote it
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        if self.ships_mermaid:
+            output = with_mermaid_if_drawn(output, page.url)
         return collapse_indentation(output)
 
     @event_priority(-10_000)  # after every other plugin, even those that ask to be last
@@ -391,6 +392,22 @@ def _nav_paths(nav: Any) -> list[str]:
     if isinstance(nav, dict):
         return [p for value in nav.values() for p in _nav_paths(value)]
     return []
+
+
+# a diagram the theme draws: superfences writes `<pre class="mermaid">`, a page of the
+# team's own may write `<div class="mermaid">`. Linear: the class value ends at a quote
+_DIAGRAM = re.compile(r'class="(?:[^"]*\s)?mermaid[\s"]')
+
+
+def with_mermaid_if_drawn(output: str, page_url: str) -> str:
+    """The page with the shipped mermaid loaded before `</body>` when it holds a diagram: the
+    theme's script then finds it and fetches nothing, and pages without one (nearly all)
+    do not load 2.6 MB of script."""
+    end = output.rfind("</body>")
+    if end < 0 or _DIAGRAM.search(output) is None:
+        return output
+    source = get_relative_url(MERMAID_SCRIPT, page_url)
+    return f'{output[:end]}<script src="{source}"></script>\n{output[end:]}'
 
 
 class _StagedSite:
