@@ -395,3 +395,21 @@ def test_the_index_finds_what_a_target_names() -> None:
         "../other/0002-a.md": None,  # another folder's record
         "ADR-0099": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("control: local-grpc", "local-grpc"),
+        ("control: {mechanism: local-grpc, note: start and stop}", "local-grpc"),
+        ("control: {note: no mechanism}", None),
+        ("control: [local-grpc]", None),
+        ('control: "  "', None),
+    ],
+)
+def test_a_control_channel_is_read_as_adrgen_writes_it_or_as_a_mapping(
+    written: str, read: str | None, tmp_path: Path
+) -> None:
+    path = tmp_path / "0001-frames.md"
+    path.write_text(f"---\nmechanism: shared-memory\n{written}\n---\n# Frames\n")
+    assert parse_record(path).control == read

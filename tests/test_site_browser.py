@@ -260,7 +260,7 @@ def _team_records(root: Path) -> tuple[Path, Path]:
         body_extra="\n```mermaid\ngraph LR\n  cli --> daemon\n```\n\n"
         "Cited: situation:single-host-isolation.\n",
     )
-    adrgen_record(
+    successor = adrgen_record(
         platform,
         3,
         SUCCESSOR,
@@ -269,6 +269,12 @@ def _team_records(root: Path) -> tuple[Path, Path]:
         date="2024-03-12",
         supersedes="0001",
         tags=("plugins",),
+    )
+    # a combined design: its control channel is drawn in the graph and listed on its page
+    successor.write_text(
+        successor.read_text().replace(
+            'mechanism: "local-grpc"', 'mechanism: "local-grpc"\ncontrol: "unix-sockets"'
+        )
     )
     return payments, platform
 
@@ -381,9 +387,16 @@ def test_log_filter_narrows_the_rows(team_site, open_page):
     page.wait_for_function("document.querySelectorAll('article tbody tr[hidden]').length === 0")
     # a filter can come with the address, as the dashboard's links could give it
     _goto(page, team_site + "decisions/?mechanism=Local%20gRPC")
+    # a combined design is found by either of its mechanisms
     assert set(visible.locator('td[data-adrgen-column="mechanism"]').all_inner_texts()) == {
-        "Local gRPC"
+        "Local gRPC",
+        "Local gRPC + Unix domain sockets",
     }
+    _goto(page, team_site + "decisions/?mechanism=Unix%20domain%20sockets")
+    assert (
+        "Local gRPC + Unix domain sockets"
+        in visible.locator('td[data-adrgen-column="mechanism"]').all_inner_texts()
+    )
     assert page.problems == []
 
 
@@ -440,6 +453,11 @@ def test_graph_nodes_are_links_with_readable_text(team_site, open_page, scheme):
         })"""
     )
     assert len(nodes) == 17 + 8  # every record, and the mechanisms they chose
+    edge_labels = page.evaluate(
+        """() => Array.from(document.querySelector('.mermaid').shadowRoot
+              .querySelectorAll('.edgeLabel')).map(label => label.textContent.trim())"""
+    )
+    assert "control" in edge_labels  # the combined design's second path
     for node in nodes:
         assert node["href"], node["text"]
         assert _contrast(node["colour"], node["fill"]) >= 4.5, node

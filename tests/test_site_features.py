@@ -365,6 +365,55 @@ def test_a_records_control_channel_is_shown_when_it_has_one(catalog, tmp_path) -
     assert "Control channel" not in pages[f"decisions/{folder}/0002-plain.md"]
 
 
+def _with_control(path: Path, control: str) -> None:
+    text = path.read_text()
+    mechanism = re.search(r"^mechanism: .*$", text, re.MULTILINE).group()
+    path.write_text(text.replace(mechanism, f"{mechanism}\ncontrol: {{mechanism: {control}}}"))
+
+
+def test_combined_designs_show_their_control_channel_on_its_page_and_in_the_graph(
+    catalog, tmp_path
+) -> None:
+    _with_control(adrgen_record(tmp_path, 1, "Frames", mechanism="shared-memory"), "unix-sockets")
+    _with_control(
+        adrgen_record(tmp_path, 2, "Old frames", mechanism="shared-memory", status="superseded"),
+        "unix-sockets",
+    )
+    adrgen_record(tmp_path, 3, "Plain socket", mechanism="unix-sockets")
+    pages = _site(catalog, tmp_path).pages
+    sockets = pages["catalog/mechanisms/unix-sockets.md"]
+    chose, control = sockets.split("## Decisions that use it as the control channel", 1)
+    assert "1 decision chose Unix domain sockets" in chose and "Plain socket" in chose
+    assert "Frames" not in chose
+    assert "2 decisions chose another mechanism for the data and Unix domain sockets" in control
+    rows = re.findall(r"^\| 000(\d) \|", control, re.MULTILINE)
+    assert rows == ["1", "2"]  # the standing decision first
+    assert "[Shared memory](shared-memory.md) + [Unix domain sockets](unix-sockets.md)" in control
+    # a mechanism no design uses for control says nothing about it
+    assert "control channel" not in pages["catalog/mechanisms/pipes.md"]
+    graph = pages["decisions/graph.md"]
+    sockets_node = re.search(r'^  (m\d)\(\["Unix domain sockets"\]\)$', graph, re.MULTILINE)
+    assert sockets_node is not None
+    node = sockets_node.group(1)
+    assert graph.count(f"-.-|control| {node}") == 2
+    assert graph.count(f"--- {node}") == 1  # the record that chose it for its data
+    assert graph.count('(["Unix domain sockets"])') == 1  # one node, whatever the role
+
+
+def test_a_control_channel_list_is_bounded_and_points_to_the_log(catalog, tmp_path) -> None:
+    for number in range(1, 6):
+        _with_control(
+            adrgen_record(tmp_path, number, f"Frames {number}", mechanism="shared-memory"),
+            "signals",
+        )
+    page = _site(catalog, tmp_path, mechanism_recent=3).pages["catalog/mechanisms/signals.md"]
+    control = page.split("## Decisions that use it as the control channel", 1)[1]
+    assert len(re.findall(r"^\| 000\d \|", control, re.MULTILINE)) == 3
+    assert (
+        "the 3 shown first are below, and the [decision log](../../decisions/index.md)" in control
+    )
+
+
 def test_mechanism_page_groups_decisions_by_status(catalog, tmp_path) -> None:
     adrgen_record(tmp_path, 1, "Kept", mechanism="pipes", date="2020-01-01")
     adrgen_record(

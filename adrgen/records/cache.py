@@ -23,7 +23,7 @@ from adrgen.files.cache import read_entry, write_entry
 if TYPE_CHECKING:
     from adrgen.records.parse import RecordInfo
 
-FORMAT = 4  # bump when RecordInfo changes shape
+FORMAT = 5  # bump when RecordInfo changes shape, or what the parser reads into it
 
 # derived from where the file is, or from the whole folder: never kept in an entry
 _NOT_KEPT = ("path", "id", "twin_of")

@@ -149,6 +149,14 @@ def next_fence(line: str, fence: str | None) -> tuple[str | None, bool]:
     return fence, False  # a different marker inside a fence is code
 
 
+def _control_mechanism(value: object) -> str | None:
+    """A combined design's control channel: `control: ID` as adrgen writes it, or
+    `control: {mechanism: ID, ...}` as a team may write it by hand."""
+    if isinstance(value, dict):
+        value = value.get("mechanism")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
@@ -308,7 +316,7 @@ def parse_record(path: Path, text: str | None = None) -> RecordInfo:
                 break
     record.deciders = _as_list(deciders)
     record.mechanism = meta.get("mechanism") if isinstance(meta.get("mechanism"), str) else None
-    record.control = meta.get("control") if isinstance(meta.get("control"), str) else None
+    record.control = _control_mechanism(meta.get("control"))
     record.outcome = meta.get("outcome") if isinstance(meta.get("outcome"), str) else None
     record.tags = _as_list(meta.get("tags"))
     number = meta.get("number")

@@ -262,9 +262,13 @@ class _SitePages:
         self.renderer = _Renderer(catalog, options)
         self.paths = Paths(dashboard="index.md" if options.home_at_root else DASHBOARD_PAGE)
         self.by_mechanism: dict[str, list[RecordPage]] = {}
+        # combined designs: the records whose control channel beside their data path it is
+        self.by_control: dict[str, list[RecordPage]] = {}
         for record in records:
             if record.mechanism_entry is not None:
                 self.by_mechanism.setdefault(record.mechanism_entry.id, []).append(record)
+            if record.control_entry is not None:
+                self.by_control.setdefault(record.control_entry.id, []).append(record)
         self.mechanisms = sorted(
             catalog.mechanisms, key=lambda m: (m.stance.rank, m.ceremony, m.id)
         )
@@ -359,6 +363,7 @@ class _SitePages:
         cap = min(self.options.mechanism_recent, self.options.page_size)
         for m in self.mechanisms:
             chosen = self.by_mechanism.get(m.id, [])
+            control = self.by_control.get(m.id, [])
             listing = Paths.listing_pages("by-mechanism", m.id)
             groups = _by_status(chosen)
             room = _allot([len(rows) for _, _, rows in groups], cap)
@@ -379,6 +384,9 @@ class _SitePages:
                 total=len(chosen),
                 truncated=len(chosen) > cap,
                 listing=listing(1),
+                # standing decisions first, as in the groups above; the log lists the rest
+                control_rows=[r for _, _, rows in _by_status(control) for r in rows][:cap],
+                control_total=len(control),
             )
             if len(chosen) > cap:
                 back = relative_link(Paths.mechanism(m), posixpath.dirname(listing(1)))
@@ -516,7 +524,7 @@ class _SitePages:
                     tags=record.tags,
                     r=record,
                     body=Markup(record.body),
-                    control=_control(record),
+                    control=record.info.control,
                     tag_pages=[
                         {"name": tag, "path": path}
                         for tag, path in zip(record.tags, tag_paths, strict=True)
@@ -829,15 +837,6 @@ def _by_status(records: list[RecordPage]) -> list[tuple[str, bool, list[RecordPa
     ]
 
 
-def _control(record: RecordPage) -> str | None:
-    """The mechanism id of a record's control channel (a combined design's second path),
-    from its front matter: `control: ID` or `control: {mechanism: ID, ...}`."""
-    control = record.info.front_matter.get("control")
-    if isinstance(control, dict):
-        control = control.get("mechanism")
-    return control if isinstance(control, str) and control.strip() else None
-
-
 def _pager(page_path: Callable[[int], str], number: int, count: int) -> Markup:
     """Links to the first, previous, next and last pages of a list and a few around this one."""
     if count == 1:
@@ -947,6 +946,20 @@ def _graph(
             lines.append(f"  class {node_id} mechanism")
             click(node_id, record.mechanism_path, f"{m.name}: {m.stance.value}")
         lines.append(f"  {nodes[record.path]} --- {mechanisms[m.id]}")
+    for record in ordered:
+        control = record.control_entry
+        if control is None:
+            continue
+        if control.id not in mechanisms:
+            mechanisms[control.id] = node_id = f"m{len(mechanisms)}"
+            lines.append(f'  {node_id}(["{mermaid_label(control.name)}"])')
+            lines.append(f"  class {node_id} mechanism")
+            click(
+                node_id,
+                f"catalog/mechanisms/{control.id}.md",
+                f"{control.name}: {control.stance.value}",
+            )
+        lines.append(f"  {nodes[record.path]} -.-|control| {mechanisms[control.id]}")
     statuses = {record.status for record in ordered}
     for status in sorted(statuses, key=lambda s: s or ""):
         colour = GRAPH_STATUS_COLOURS.get(status or "", GRAPH_OTHER_COLOUR)
