@@ -936,30 +936,23 @@ def _graph(
         arrow = "-.->" if kind == RELATION_LABELS["relates"] else "-->"
         lines.append(f"  {source} {arrow}|{kind.lower()}| {target}")
     mechanisms: dict[str, str] = {}
-    for record in ordered:
-        m = record.mechanism_entry
-        if m is None or record.mechanism_path is None:
-            continue
+
+    def mechanism_node(m: Mechanism) -> str:
+        """One node a mechanism, whether records chose it for their data or their control."""
         if m.id not in mechanisms:
             mechanisms[m.id] = node_id = f"m{len(mechanisms)}"
             lines.append(f'  {node_id}(["{mermaid_label(m.name)}"])')
             lines.append(f"  class {node_id} mechanism")
-            click(node_id, record.mechanism_path, f"{m.name}: {m.stance.value}")
-        lines.append(f"  {nodes[record.path]} --- {mechanisms[m.id]}")
+            click(node_id, Paths.mechanism(m), f"{m.name}: {m.stance.value}")
+        return mechanisms[m.id]
+
     for record in ordered:
-        control = record.control_entry
-        if control is None:
-            continue
-        if control.id not in mechanisms:
-            mechanisms[control.id] = node_id = f"m{len(mechanisms)}"
-            lines.append(f'  {node_id}(["{mermaid_label(control.name)}"])')
-            lines.append(f"  class {node_id} mechanism")
-            click(
-                node_id,
-                f"catalog/mechanisms/{control.id}.md",
-                f"{control.name}: {control.stance.value}",
-            )
-        lines.append(f"  {nodes[record.path]} -.-|control| {mechanisms[control.id]}")
+        if record.mechanism_entry is not None:
+            lines.append(f"  {nodes[record.path]} --- {mechanism_node(record.mechanism_entry)}")
+    for record in ordered:
+        if record.control_entry is not None:
+            control = mechanism_node(record.control_entry)
+            lines.append(f"  {nodes[record.path]} -.-|control| {control}")
     statuses = {record.status for record in ordered}
     for status in sorted(statuses, key=lambda s: s or ""):
         colour = GRAPH_STATUS_COLOURS.get(status or "", GRAPH_OTHER_COLOUR)
