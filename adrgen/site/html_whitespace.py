@@ -1,13 +1,12 @@
-"""A page's indentation between tags, dropped where a browser would ignore it anyway.
+"""A page's indentation beside its tags, dropped where a browser ignores it anyway.
 
 mkdocs-material's templates indent every line of the navigation, header and footer, which
 is a fifth of a record page's bytes (about 20 MB of a 5,000-record site). Beside a tag, a
-run of whitespace shows as one space wherever CSS collapses white space, so a run that
-holds a newline is cut to that newline. Nothing else changes: text, attribute values
-(which the theme and Python-Markdown write without a raw `>` or `<`), and every element
-whose white space shows or matters
-(`pre`, `code` and `kbd`, which the theme styles `pre-wrap`, `textarea`, `script`, `style`)
-are left as they are.
+run of white space shows as one space wherever CSS collapses white space, so a run that
+holds a newline is cut to that newline. Nothing else changes: text, attribute values (the
+theme and Python-Markdown write them without a raw `>` or `<`), and every element whose
+white space shows or matters (`pre`, `code` and `kbd`, which the theme styles `pre-wrap`;
+`textarea`, `script`, `style`) are left as they are.
 """
 
 from __future__ import annotations
