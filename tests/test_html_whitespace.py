@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from adrgen.site import html_whitespace
@@ -23,6 +23,9 @@ KEPT = ("pre", "code", "kbd", "textarea", "script", "style")
 class _Contents(HTMLParser):
     """The text inside each element whose white space shows, and every tag with its
     attributes, in order."""
+
+    # a browser reads a textarea's content as text, as it reads a script's or a style's
+    CDATA_CONTENT_ELEMENTS = ("script", "style", "textarea")
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
@@ -133,11 +136,13 @@ _TAGS = st.sampled_from(
     ["<pre>", "</pre>", "<code>", "</code>", "<p>", "</p>", "<script>", "</script>", "<b>"]
     + ["<textarea>", "</textarea>", "<PRE>", "<kbd>", "</kbd>", "<i>", "</i>", "<!-- c -->"]
 )
-_TEXT = st.text(alphabet=" \t\n\rab<>&", max_size=8)
+# text as the theme and Python-Markdown write it: a `<` in text is always `&lt;`
+_TEXT = st.text(alphabet=" \t\n\rab>&;", max_size=8)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(_TAGS, _TEXT), max_size=30))
+@example(["<textarea>", "<pre>", "</textarea>", " \n"])  # a pre in a textarea is text
 def test_only_white_space_outside_the_kept_elements_changes(pieces: list[str]) -> None:
     page = "".join(pieces)
     collapsed = collapse_indentation(page)
